@@ -1,0 +1,48 @@
+# The way everyone runs things. `make run` and `make test` work on a fresh machine
+# with Python 3.11 and make: they create .venv and install the pinned dependencies.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# Commands that only run locally get debug mode; tests use tests/settings.py.
+DEV := DJANGO_DEBUG=1
+
+.PHONY: help install run test lint format clean
+
+help:
+	@echo "make run    set up and serve the demo directory at http://127.0.0.1:8000"
+	@echo "make test   set up and run the checks and the whole test suite"
+	@echo "make lint / make format   ruff"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+run: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_demo --with-editor
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles park.sqlite3 .pytest_cache

@@ -1,0 +1,347 @@
+"""The register: sectors, resident companies, their reported figures and published claims."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_not_in_future
+
+# Amounts are US dollars with cents; 16 digits hold up to 99 trillion.
+MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+
+class Sector(models.Model):
+    """One of the park's priority areas (electronics, logistics, biomedicine, ...).
+
+    Its name is translated, and its history recorded, in translation.py."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CompanyQuerySet(models.QuerySet):
+    def published(self):
+        """The companies that anonymous visitors may see."""
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Drafts are visible to those allowed to view companies in the admin only."""
+        if user is not None and user.is_active and user.has_perm("companies.view_company"):
+            return self.all()
+        return self.published()
+
+    def resident_on(self, day: date):
+        """Companies that were residents on `day`: registered on or before it, not yet exited."""
+        return self.filter(resident_since__lte=day).exclude(exited_on__lte=day)
+
+
+class Company(models.Model):
+    """A resident of the park, an applicant for residence, or a former resident.
+
+    Its description is translated, and its history recorded, in translation.py."""
+
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        RESIDENT = "resident", _("Resident")
+        EXITED = "exited", _("Exited")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=220,
+        unique=True,
+        help_text=_("The company's address in URLs; filled in from the name when left empty."),
+    )
+    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    country = CountryField(
+        _("country"), help_text=_("Country of origin of the company's main investor.")
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("primary sector"),
+        on_delete=models.PROTECT,
+        related_name="companies",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPLICANT
+    )
+    resident_since = models.DateField(
+        _("resident since"),
+        null=True,
+        blank=True,
+        validators=[validate_not_in_future],
+        help_text=_("Date of registration as a resident; empty for applicants."),
+    )
+    exited_on = models.DateField(
+        _("exited on"),
+        null=True,
+        blank=True,
+        validators=[validate_not_in_future],
+        help_text=_("Only for companies that exited."),
+    )
+    exit_reason = models.TextField(_("exit reason"), blank=True)
+    description = models.TextField(_("short description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Drafts are visible to editors only.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
+    )
+
+    # Current figures, derived from the reports by services.company_refresh_figures.
+    declared_investment = models.DecimalField(
+        _("declared investment, USD"), null=True, blank=True, editable=False, **MONEY
+    )
+    realised_investment = models.DecimalField(
+        _("realised investment, USD"), null=True, blank=True, editable=False, **MONEY
+    )
+    direct_jobs = models.PositiveIntegerField(
+        _("direct jobs"), null=True, blank=True, editable=False
+    )
+
+    objects = CompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="company_name_unique_ci",
+                violation_error_message=_("A company with this name already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="applicant", resident_since__isnull=True)
+                | Q(status__in=["resident", "exited"], resident_since__isnull=False),
+                name="company_resident_since_matches_status",
+                violation_error_message=_(
+                    "Residents and former residents need a date of residence; "
+                    "applicants have none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="exited", exited_on__isnull=False)
+                | (~Q(status="exited") & Q(exited_on__isnull=True)),
+                name="company_exit_date_only_when_exited",
+                violation_error_message=_(
+                    "An exit date is required for exited companies and allowed for no other."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=models.F("resident_since")),
+                name="company_exit_not_before_residence",
+                violation_error_message=_("The exit date cannot be before the residence date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="exited") | ~Q(exit_reason=""),
+                name="company_exit_has_reason",
+                violation_error_message=_("Record why the company exited."),
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_investment__gte=0)
+                & Q(realised_investment__gte=0)
+                & Q(direct_jobs__gte=0),
+                name="company_figures_not_negative",
+                violation_error_message=_("Figures cannot be negative."),
+            ),
+        ]
+        indexes = [
+            models.Index(Lower("name"), "id", name="company_name_ci_idx"),
+            models.Index(fields=["country", "is_published"], name="company_country_idx"),
+            models.Index(fields=["sector", "is_published"], name="company_sector_idx"),
+            models.Index(fields=["status"], name="company_status_idx"),
+            models.Index(fields=["resident_since", "exited_on"], name="company_residence_idx"),
+            models.Index(fields=["declared_investment", "id"], name="company_declared_idx"),
+            models.Index(fields=["realised_investment", "id"], name="company_realised_idx"),
+            models.Index(fields=["direct_jobs", "id"], name="company_jobs_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug()
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.EXITED and not self.exit_reason.strip():
+            raise ValidationError({"exit_reason": _("Record why the company exited.")})
+
+    def unique_slug(self) -> str:
+        """A slug from the name (transliterated where it can be), unique among companies."""
+        base = slugify(self.name)[:200] or "company"
+        slug, suffix = base, 2
+        while Company.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug
+
+
+class Report(models.Model):
+    """Figures that a company reported as of a date; any figure may be missing."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reported_on = models.DateField(
+        _("as of"),
+        validators=[validate_not_in_future],
+        help_text=_("The date the figures are for; not in the future."),
+    )
+    declared_investment = models.DecimalField(
+        _("declared investment, USD"),
+        null=True,
+        blank=True,
+        help_text=_("The commitment in the company's investment agreement."),
+        **MONEY,
+    )
+    realised_investment = models.DecimalField(
+        _("realised investment, USD"),
+        null=True,
+        blank=True,
+        help_text=_("Cumulative amount actually invested."),
+        **MONEY,
+    )
+    direct_jobs = models.PositiveIntegerField(
+        _("direct jobs"), null=True, blank=True, help_text=_("Headcount.")
+    )
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("The document or URL the figures come from.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["company", "-reported_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "reported_on"],
+                name="report_one_per_company_per_date",
+                violation_error_message=_("This company already has a report for this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_investment__gte=0)
+                & Q(realised_investment__gte=0)
+                & Q(direct_jobs__gte=0),
+                name="report_figures_not_negative",
+                violation_error_message=_("Figures cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_investment__isnull=False)
+                | Q(realised_investment__isnull=False)
+                | Q(direct_jobs__isnull=False),
+                name="report_has_a_figure",
+                violation_error_message=_("A report needs at least one figure."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company} @ {self.reported_on:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Claim(models.Model):
+    """A headline statement published about the park, checked against the register."""
+
+    class Qualifier(models.TextChoices):
+        EXACTLY = "exactly", _("exactly")
+        MORE_THAN = "more_than", _("more than")
+        AT_LEAST = "at_least", _("at least")
+        ABOUT = "about", _("about (within 5%)")
+
+    FIGURES = ("companies", "countries", "declared_investment", "direct_jobs")
+
+    statement = models.TextField(_("statement"))
+    claimed_on = models.DateField(_("date"), help_text=_("The date the statement speaks of."))
+    date_is_approximate = models.BooleanField(
+        _("approximate date"), default=False, help_text=_("The source gives no exact date.")
+    )
+    source = models.CharField(_("source"), max_length=500)
+    companies = models.PositiveIntegerField(_("companies"), null=True, blank=True)
+    companies_qualifier = models.CharField(
+        _("companies qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACTLY
+    )
+    countries = models.PositiveIntegerField(_("countries"), null=True, blank=True)
+    countries_qualifier = models.CharField(
+        _("countries qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACTLY
+    )
+    declared_investment = models.DecimalField(
+        _("declared investment, USD"), null=True, blank=True, **MONEY
+    )
+    declared_investment_qualifier = models.CharField(
+        _("declared investment qualifier"),
+        max_length=10,
+        choices=Qualifier,
+        default=Qualifier.EXACTLY,
+    )
+    direct_jobs = models.PositiveIntegerField(_("direct jobs"), null=True, blank=True)
+    direct_jobs_qualifier = models.CharField(
+        _("direct jobs qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACTLY
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["claimed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_investment__gte=0),
+                name="claim_investment_not_negative",
+                violation_error_message=_("Figures cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claimed_on:%Y-%m-%d}: {self.statement[:60]}"
+
+
+class RegisterRevision(models.Model):
+    """A counter raised by every change to the register, so caches and ETags know when
+    their data is stale. There is exactly one row."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("register revision")
+
+    def __str__(self):
+        return f"revision {self.number}"

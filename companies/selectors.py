@@ -1,0 +1,248 @@
+"""Reads that compute the register's figures.
+
+Amounts are US dollars (`Decimal`), jobs are headcounts. A figure of a company as of a
+day is the value in its latest report dated on or before that day that has the figure;
+the park's totals as of a day sum those figures over the companies resident on that day.
+Everything here runs as SQL, on PostgreSQL and SQLite alike.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from .models import Claim, Company, RegisterRevision, Report
+
+FIGURES = ("declared_investment", "realised_investment", "direct_jobs")
+MONEY_FIGURES = ("declared_investment", "realised_investment")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ParkTotals:
+    """The park's headline figures as of a day."""
+
+    as_of: date
+    companies: int
+    countries: int
+    declared_investment: Decimal
+    realised_investment: Decimal
+    direct_jobs: int
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """One figure of a claim beside the register's own value."""
+
+    figure: str
+    stated: int | Decimal
+    qualifier: str
+    register: int | Decimal
+    agrees: bool
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """A claim, the register's totals as of its date, and whether they agree."""
+
+    claim: Claim
+    totals: ParkTotals
+    figures: list[FigureCheck]
+
+    @property
+    def agrees(self) -> bool:
+        return all(check.agrees for check in self.figures)
+
+
+def figure_as_of(*, figure: str, day: date) -> Subquery:
+    """A company's `figure` as of `day`: a subquery over its reports, None if never reported."""
+    latest = (
+        Report.objects.filter(
+            company=OuterRef("pk"), reported_on__lte=day, **{f"{figure}__isnull": False}
+        )
+        .order_by("-reported_on")
+        .values(figure)[:1]
+    )
+    return Subquery(latest)
+
+
+def companies_with_figures_as_of(*, companies: QuerySet, day: date) -> QuerySet:
+    """Annotate each company with `<figure>_as_of` for every figure.
+
+    For today the derived current columns answer without touching the reports."""
+    if day >= timezone.localdate():
+        return companies.annotate(**{f"{figure}_as_of": F(figure) for figure in FIGURES})
+    return _with_figures_from_reports(companies=companies, day=day)
+
+
+def _with_figures_from_reports(*, companies: QuerySet, day: date) -> QuerySet:
+    return companies.annotate(
+        **{f"{figure}_as_of": figure_as_of(figure=figure, day=day) for figure in FIGURES}
+    )
+
+
+def company_figures_as_of(*, company_id: int, day: date) -> dict:
+    """One company's figures as of `day`, always from its reports (USD and headcount)."""
+    row = (
+        _with_figures_from_reports(companies=Company.objects.filter(pk=company_id), day=day)
+        .values(*(f"{figure}_as_of" for figure in FIGURES))
+        .first()
+    )
+    return {figure: row[f"{figure}_as_of"] if row else None for figure in FIGURES}
+
+
+def _totals_aggregates() -> dict:
+    money = DecimalField(max_digits=20, decimal_places=2)
+    return {
+        "companies": Count("pk"),
+        "countries": Count("country", distinct=True),
+        "declared_investment": Coalesce(
+            Sum("declared_investment_as_of"), Value(Decimal(0)), output_field=money
+        ),
+        "realised_investment": Coalesce(
+            Sum("realised_investment_as_of"), Value(Decimal(0)), output_field=money
+        ),
+        "direct_jobs": Coalesce(Sum("direct_jobs_as_of"), Value(0), output_field=IntegerField()),
+    }
+
+
+def _with_cents(row: dict) -> dict:
+    # SQLite sums decimals as floats; PostgreSQL keeps the scale. Both answer in cents.
+    for figure in MONEY_FIGURES:
+        row[figure] = Decimal(row[figure]).quantize(CENT)
+    return row
+
+
+def _residents_with_figures(*, companies: QuerySet | None, day: date) -> QuerySet:
+    if companies is None:
+        companies = Company.objects.published()
+    return companies_with_figures_as_of(companies=companies.resident_on(day), day=day)
+
+
+def park_totals(*, as_of: date | None = None, companies: QuerySet | None = None) -> ParkTotals:
+    """The park's totals as of a day (default today) over `companies` (default: published)."""
+    day = as_of or timezone.localdate()
+    row = _residents_with_figures(companies=companies, day=day).aggregate(**_totals_aggregates())
+    return ParkTotals(as_of=day, **_with_cents(row))
+
+
+GROUPS = {"country": "country", "sector": "sector__slug"}
+
+
+def park_totals_by(
+    *, group: str, as_of: date | None = None, companies: QuerySet | None = None
+) -> list[dict]:
+    """The park's totals as of a day grouped by `country` or `sector`, largest first.
+
+    Each row holds the group key (country code or sector slug) and the totals' fields."""
+    day = as_of or timezone.localdate()
+    key = GROUPS[group]
+    rows = (
+        _residents_with_figures(companies=companies, day=day)
+        .values(key)
+        .annotate(**_totals_aggregates())
+        .order_by("-companies", key)
+    )
+    return [{group: row.pop(key), **_with_cents(row)} for row in rows]
+
+
+def park_totals_by_year(
+    *, until: date | None = None, companies: QuerySet | None = None
+) -> list[dict]:
+    """For each year since the first resident: the totals at the year's end (or at `until`
+    in its last year), and how many companies joined and exited that year."""
+    day = until or timezone.localdate()
+    if companies is None:
+        companies = Company.objects.published()
+    joined = _count_by_year(companies=companies, field="resident_since", day=day)
+    exited = _count_by_year(companies=companies, field="exited_on", day=day)
+    if not joined:
+        return []
+    series = []
+    for year in range(min(joined), day.year + 1):
+        totals = park_totals(as_of=min(date(year, 12, 31), day), companies=companies)
+        series.append(
+            {
+                "year": year,
+                "joined": joined.get(year, 0),
+                "exited": exited.get(year, 0),
+                **totals.__dict__,
+            }
+        )
+    return series
+
+
+def _count_by_year(*, companies: QuerySet, field: str, day: date) -> dict[int, int]:
+    rows = (
+        companies.filter(**{f"{field}__lte": day})
+        .annotate(year=ExtractYear(field))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["year"]: row["count"] for row in rows}
+
+
+def claim_check(*, claim: Claim, totals: ParkTotals | None = None) -> ClaimCheck:
+    """Compare a claim's stated figures with the published register as of its date."""
+    totals = totals or park_totals(as_of=claim.claimed_on)
+    checks = []
+    for figure in Claim.FIGURES:
+        stated = getattr(claim, figure)
+        if stated is None:
+            continue
+        qualifier = getattr(claim, f"{figure}_qualifier")
+        register = getattr(totals, figure)
+        checks.append(
+            FigureCheck(
+                figure=figure,
+                stated=stated,
+                qualifier=qualifier,
+                register=register,
+                agrees=_agrees(register=register, stated=stated, qualifier=qualifier),
+            )
+        )
+    return ClaimCheck(claim=claim, totals=totals, figures=checks)
+
+
+def claims_checked(*, claims: QuerySet | None = None) -> list[ClaimCheck]:
+    """Check each claim (default: the published ones), computing each date's totals once."""
+    if claims is None:
+        claims = Claim.objects.filter(is_published=True)
+    totals_by_day: dict[date, ParkTotals] = {}
+    checks = []
+    for claim in claims:
+        if claim.claimed_on not in totals_by_day:
+            totals_by_day[claim.claimed_on] = park_totals(as_of=claim.claimed_on)
+        checks.append(claim_check(claim=claim, totals=totals_by_day[claim.claimed_on]))
+    return checks
+
+
+def _agrees(*, register, stated, qualifier: str) -> bool:
+    match qualifier:
+        case Claim.Qualifier.MORE_THAN:
+            return register > stated
+        case Claim.Qualifier.AT_LEAST:
+            return register >= stated
+        case Claim.Qualifier.ABOUT:
+            return abs(register - stated) <= Decimal("0.05") * stated
+        case _:
+            return register == stated
+
+
+def register_revision() -> RegisterRevision:
+    """The register's current revision: its number and when it last changed."""
+    return RegisterRevision.objects.filter(pk=1).first() or RegisterRevision(pk=1)

@@ -1,0 +1,70 @@
+"""Factories for the register's models; each builds a valid, published object by default."""
+
+from datetime import date
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from companies.models import Claim, Company, Report, Sector
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+    name_en = factory.Sequence(lambda n: f"Sector {n}")
+    name_ru = factory.Sequence(lambda n: f"Отрасль {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"行业 {n}")
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    legal_name = factory.LazyAttribute(lambda c: f"{c.name} LLC")
+    country = "CN"
+    sector = factory.SubFactory(SectorFactory)
+    status = Company.Status.RESIDENT
+    resident_since = date(2018, 1, 1)
+    description_en = "Makes things in the park."
+    is_published = True
+
+    class Params:
+        exited = factory.Trait(
+            status=Company.Status.EXITED, exited_on=date(2020, 6, 30), exit_reason="Moved away."
+        )
+        applicant = factory.Trait(status=Company.Status.APPLICANT, resident_since=None)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    company = factory.SubFactory(CompanyFactory)
+    reported_on = date(2019, 12, 31)
+    declared_investment = Decimal("1000000.00")
+    realised_investment = Decimal("250000.00")
+    direct_jobs = 10
+    source = "Annual report"
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    statement = "Residents from many countries."
+    claimed_on = date(2020, 12, 31)
+    source = "Press release"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("a-long-test-password")

@@ -67,6 +67,7 @@ class Company(models.Model):
         _("slug"),
         max_length=220,
         unique=True,
+        blank=True,
         help_text=_("The company's address in URLs; filled in from the name when left empty."),
     )
     legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
@@ -236,7 +237,7 @@ class Report(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("report")

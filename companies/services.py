@@ -6,16 +6,115 @@ on Company and the register revision are right whichever way a change arrives.
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import Company, RegisterRevision
+from .models import Company, RegisterRevision, Report
 
 EDITORS_GROUP = "Editors"
 # What editors manage: the register itself, never users or groups.
 EDITOR_MODELS = ("company", "report", "sector", "claim")
+
+
+class StaleWrite(Exception):
+    """A write based on a version of a record that has changed since it was read."""
+
+    def __init__(self, *, record: models.Model, expected_version: int):
+        self.record = record
+        self.expected_version = expected_version
+        self.changed_fields = _changed_since(record=record, version=expected_version)
+        latest = record.history.first()
+        who = latest.history_user if latest and latest.history_user else _("someone")
+        fields = ", ".join(
+            str(record._meta.get_field(f).verbose_name) for f in self.changed_fields
+        )
+        super().__init__(
+            _("%(record)s was changed by %(who)s since you read it (version %(expected)s, now "
+              "%(current)s)%(fields)s. Reload it and apply your edits again.")
+            % {
+                "record": record,
+                "who": who,
+                "expected": expected_version,
+                "current": record.version,
+                "fields": f": {fields}" if fields else "",
+            }
+        )  # fmt: skip
+
+
+def _changed_since(*, record: models.Model, version: int) -> list[str]:
+    """Names of the fields that differ between `version` of the record and the current one."""
+    seen = record.history.filter(version__lte=version).order_by("-version", "-history_id").first()
+    if seen is None:
+        return []
+    tracked = [f.name for f in seen.instance._meta.concrete_fields if f.name != "version"]
+    current = type(record).objects.get(pk=record.pk)
+    return [f for f in tracked if getattr(seen.instance, f) != getattr(current, f)]
+
+
+def _locked(model: type[models.Model], pk: int, expected_version: int | None) -> models.Model:
+    record = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and record.version != expected_version:
+        raise StaleWrite(record=record, expected_version=expected_version)
+    return record
+
+
+@transaction.atomic
+def company_create(*, fields: dict) -> Company:
+    """Validate and create a company; raises ValidationError naming the bad fields."""
+    company = Company(**fields)
+    company.full_clean()
+    company.save()
+    return company
+
+
+@transaction.atomic
+def company_update(
+    *, company: Company, fields: dict, expected_version: int | None = None
+) -> Company:
+    """Validate and apply `fields` to a company, locked against parallel writes.
+
+    With `expected_version`, refuses (StaleWrite) if the company changed since then."""
+    company = _locked(Company, company.pk, expected_version)
+    for name, value in fields.items():
+        setattr(company, name, value)
+    company.full_clean()
+    company.save()
+    return company
+
+
+@transaction.atomic
+def company_delete(*, company: Company, expected_version: int | None = None) -> None:
+    """Delete a company and its reports; refuses a stale delete like an update."""
+    _locked(Company, company.pk, expected_version).delete()
+
+
+@transaction.atomic
+def report_create(*, company: Company, fields: dict) -> Report:
+    """Validate and create a report; the company's current figures follow."""
+    report = Report(company=company, **fields)
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_update(*, report: Report, fields: dict, expected_version: int | None = None) -> Report:
+    """Validate and apply `fields` to a report, locked; refuses a stale write."""
+    report = _locked(Report, report.pk, expected_version)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_delete(*, report: Report, expected_version: int | None = None) -> None:
+    """Delete a report; the company's current figures follow."""
+    _locked(Report, report.pk, expected_version).delete()
 
 
 def company_refresh_figures(*, company_id: int) -> bool:

@@ -23,4 +23,4 @@ translator.register(Sector, SectorTranslationOptions)
 translator.register(Company, CompanyTranslationOptions)
 
 simple_history.register(Sector, app="companies")
-simple_history.register(Company, app="companies", excluded_fields=["version", "updated_at"])
+simple_history.register(Company, app="companies", excluded_fields=["updated_at"])

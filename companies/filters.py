@@ -1,0 +1,97 @@
+"""The one FilterSet for companies: the API and the listing pages read the same query string.
+
+`/api/v1/companies/?country=CN&country=BY&q=pharma` and `/companies/?country=CN&...` mean
+the same thing.
+"""
+
+import django_filters
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import Company, Sector
+
+# Public name of each ordering -> the model field it sorts by.
+ORDERINGS = {
+    "name": "name",
+    "resident_since": "resident_since",
+    "declared_investment": "declared_investment",
+    "realised_investment": "realised_investment",
+    "direct_jobs": "direct_jobs",
+}
+
+
+class CompanyOrderingFilter(django_filters.OrderingFilter):
+    """Sorts with missing figures last whatever the direction, and the primary key as a
+    tie-breaker so that pages never overlap."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "pk")
+
+
+class CompanyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Search"), help_text=_("Words in the name or description.")
+    )
+    country = django_filters.MultipleChoiceFilter(
+        choices=countries, label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code; repeatable.")
+    )
+    sector = django_filters.ModelMultipleChoiceFilter(
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        label=_("Sector"),
+        help_text=_("Sector slug; repeatable."),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Company.Status.choices, label=_("Status"), help_text=_("Repeatable.")
+    )
+    resident_since = django_filters.DateFromToRangeFilter(
+        label=_("Resident since"),
+        help_text=_("resident_since_after and resident_since_before, YYYY-MM-DD, inclusive."),
+    )
+    declared_investment = django_filters.RangeFilter(
+        label=_("Declared investment, USD"),
+        help_text=_("declared_investment_min and declared_investment_max, inclusive."),
+    )
+    realised_investment = django_filters.RangeFilter(
+        label=_("Realised investment, USD"),
+        help_text=_("realised_investment_min and realised_investment_max, inclusive."),
+    )
+    direct_jobs = django_filters.RangeFilter(
+        label=_("Direct jobs"), help_text=_("direct_jobs_min and direct_jobs_max, inclusive.")
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Updated since"),
+        help_text=_("ISO 8601 date and time; companies changed at or after it."),
+    )
+    ordering = CompanyOrderingFilter(
+        fields=tuple((field, name) for name, field in ORDERINGS.items()),
+        label=_("Order by"),
+        help_text=_("One of the fields, with a leading - for descending order."),
+    )
+
+    class Meta:
+        model = Company
+        fields = []
+
+    def search(self, queryset, name, value):
+        """Every word must appear in the name, legal name or description (any language)."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(legal_name__icontains=word)
+                | Q(description_en__icontains=word)
+                | Q(description_ru__icontains=word)
+                | Q(description_zh_hans__icontains=word)
+            )
+        return queryset

@@ -12,12 +12,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from modeltranslation import settings as mt_settings
+from modeltranslation.translator import translator
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history
 
-from . import services
+from . import selectors, services
 from .models import Claim, Company, Report, Sector
 
 SNAPSHOT_DAY = date(2021, 6, 30)
@@ -319,74 +322,166 @@ def demo_load() -> bool:
 SYNTHETIC_COUNTRIES = ["CN"] * 10 + ["BY"] * 6 + ["RU", "RU", "DE", "KZ", "UZ", "AE", "TR", "PL"]
 
 
+def synthetic_missing(*, total: int) -> int:
+    """How many synthetic companies `synthetic_load(total=total)` would add."""
+    return max(total - Company.objects.count(), 0)
+
+
 def synthetic_load(
-    *, total: int, batch_size: int = 5000, progress: Callable[[int], None] | None = None
+    *,
+    total: int,
+    batch_size: int = 5000,
+    progress: Callable[[int], None] | None = None,
+    use_copy: bool | None = None,
 ) -> int:
     """Add synthetic residents (registered after the snapshot day) until the register holds
     `total` companies; returns how many were added. Index i always yields the same company,
-    so a larger total extends a smaller one."""
+    so a larger total extends a smaller one.
+
+    On PostgreSQL the rows go in with COPY (`use_copy`, default: on PostgreSQL), elsewhere
+    with bulk_create; either way each batch is one transaction, so an interrupted load
+    leaves whole companies with their reports, and the next run carries on from there."""
     sectors = list(Sector.objects.all())
     if not sectors:
         raise ValueError("Load the demo register first: synthetic companies need sectors.")
+    if use_copy is None:
+        use_copy = connection.vendor == "postgresql"
+    write_batch = _copy_batch if use_copy else _bulk_create_batch
     synthetic = Company.objects.filter(slug__startswith="synthetic-").count()
-    missing = total - Company.objects.count()
+    missing = synthetic_missing(total=total)
+    today = timezone.localdate()
     added = 0
-    for start in range(synthetic, synthetic + max(missing, 0), batch_size):
+    for start in range(synthetic, synthetic + missing, batch_size):
         stop = min(start + batch_size, synthetic + missing)
-        built = [_synthetic_company(i, sectors[i % len(sectors)]) for i in range(start, stop)]
+        built = [
+            synthetic_values(index=i, sector=sectors[i % len(sectors)], today=today)
+            for i in range(start, stop)
+        ]
         with transaction.atomic():
-            Company.objects.bulk_create([company for company, _ in built])
-            for company, reports in built:
-                for report in reports:
-                    report.company = company
-            Report.objects.bulk_create([report for _, reports in built for report in reports])
+            write_batch(built)
         added += len(built)
         if progress:
             progress(len(built))
     if added:
         services.register_touch()
+        _analyze_after_load()
     return added
 
 
-def _synthetic_company(index: int, sector: Sector) -> tuple[Company, list[Report]]:
+def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, list[dict]]:
+    """The synthetic company number `index` and its reports, as field values (attnames).
+
+    Its current figures are set here from the reports built beside them, as
+    company_refresh_figures would set them, to spare a second pass over a large register."""
     rng = random.Random(index)
     country = rng.choice(SYNTHETIC_COUNTRIES)
     prefix = rng.choice(NAME_PREFIXES[country])
     core = rng.choice(NAME_CORES.get(sector.slug) or ["Industries"])
     name = f"{prefix} {core} {index + 1:07d}"
     since = date(2021, 7, 1) + timedelta(days=rng.randrange(1500))
-    today = timezone.localdate()
     reports = []
     declared = Decimal(rng.randrange(1, 80) * 250_000)
     jobs = rng.randint(3, 60)
     for n, year in enumerate(range(since.year, min(since.year + 3, today.year))):
         reports.append(
-            Report(
-                reported_on=date(year, 12, 31),
-                declared_investment=declared,
-                realised_investment=(declared * Decimal(n + 1) / 10).quantize(Decimal(1)),
-                direct_jobs=jobs + 5 * n,
-                source=f"Annual report {year}",
-            )
+            {
+                "reported_on": date(year, 12, 31),
+                "declared_investment": declared,
+                "realised_investment": (declared * Decimal(n + 1) / 10).quantize(Decimal(1)),
+                "direct_jobs": jobs + 5 * n,
+                "source": f"Annual report {year}",
+            }
         )
-    latest = reports[-1] if reports else None
-    company = Company(
-        name=name,
-        slug=f"synthetic-{index + 1:07d}",
-        legal_name=f"{name} LLC",
-        country=country,
-        sector=sector,
-        status=Company.Status.RESIDENT,
-        resident_since=since,
-        description_en=f"{name} is a synthetic resident for benchmarks.",
-        is_published=rng.random() > 0.02,
-        # Derived figures are set here, from the reports built above, to spare a
-        # second pass over a large register.
-        declared_investment=latest.declared_investment if latest else None,
-        realised_investment=latest.realised_investment if latest else None,
-        direct_jobs=latest.direct_jobs if latest else None,
-    )
+    latest = reports[-1] if reports else {}
+    company = {
+        "name": name,
+        "slug": f"synthetic-{index + 1:07d}",
+        "legal_name": f"{name} LLC",
+        "country": country,
+        "sector_id": sector.pk,
+        "status": Company.Status.RESIDENT.value,
+        "resident_since": since,
+        "description_en": f"{name} is a synthetic resident for benchmarks.",
+        "is_published": rng.random() > 0.02,
+        **{figure: latest.get(figure) for figure in selectors.FIGURES},
+    }
     return company, reports
+
+
+def _bulk_create_batch(built: list[tuple[dict, list[dict]]]) -> None:
+    companies = Company.objects.bulk_create([Company(**values) for values, _ in built])
+    Report.objects.bulk_create(
+        [
+            Report(company=company, **report)
+            for company, (_, reports) in zip(companies, built, strict=True)
+            for report in reports
+        ]
+    )
+
+
+def _copy_batch(built: list[tuple[dict, list[dict]]]) -> None:
+    # COPY bypasses the ORM, so the rows carry what save() would add: defaults,
+    # timestamps, and the default language's text in the translated fields' own columns.
+    now = timezone.now()
+    company_table = Company._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [company_table, len(built)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        company_rows = _CopyRows(Company, now=now)
+        with cursor.copy(company_rows.statement(with_pk=True)) as copy:
+            for pk, (values, _) in zip(ids, built, strict=True):
+                copy.write_row([pk, *company_rows.row(values)])
+        report_rows = _CopyRows(Report, now=now)
+        with cursor.copy(report_rows.statement(with_pk=False)) as copy:
+            for pk, (_, reports) in zip(ids, built, strict=True):
+                for report in reports:
+                    copy.write_row(report_rows.row({"company_id": pk, **report}))
+
+
+class _CopyRows:
+    """Turns field values into the full column rows that bulk_create would write."""
+
+    def __init__(self, model: type[models.Model], *, now):
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.pk_column = model._meta.pk.column
+        self.table = model._meta.db_table
+        self.defaults = {}
+        for field in self.fields:
+            auto_now = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            self.defaults[field.attname] = now if auto_now else field.get_default()
+        self.translated = []
+        if model in translator.get_registered_models():
+            for original in translator.get_options_for_model(model).fields:
+                localized = build_localized_fieldname(original, mt_settings.DEFAULT_LANGUAGE)
+                self.translated.append((original, localized))
+
+    def statement(self, *, with_pk: bool) -> str:
+        quote = connection.ops.quote_name
+        columns = [f.column for f in self.fields]
+        if with_pk:
+            columns.insert(0, self.pk_column)
+        return f"COPY {quote(self.table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+
+    def row(self, values: dict) -> list:
+        row = {**self.defaults, **values}
+        for original, localized in self.translated:
+            row[original] = row[localized]
+        return [row[field.attname] for field in self.fields]
+
+
+def _analyze_after_load() -> None:
+    """Fresh planner statistics after a large load, so that queries right after it are
+    planned as they will be once autovacuum has caught up; outside a transaction also a
+    vacuum, which lets PostgreSQL answer from indexes alone."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for model in (Company, Report):
+            cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def demo_editor_ensure():

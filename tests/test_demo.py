@@ -1,13 +1,16 @@
 """The demo register reproduces the park's published snapshot, and loads idempotently."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 
+from companies import demo as demo_module
 from companies import selectors
-from companies.models import Claim, Company, Report
+from companies.models import Claim, Company, Report, Sector
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +90,71 @@ def test_companies_option_grows_the_register_with_synthetic_residents(demo):
     assert selectors.park_totals(as_of=SNAPSHOT).companies == 71
     call_command("load_demo", companies=150, verbosity=0)
     assert Company.objects.count() == 150
+
+
+def _synthetic_rows() -> dict[str, tuple[dict, list[dict]]]:
+    """Every synthetic company and its reports, by slug, without ids and timestamps."""
+    skip = {"id", "created_at", "updated_at", "company_id"}
+    company_fields = [f.attname for f in Company._meta.concrete_fields if f.attname not in skip]
+    report_fields = [f.attname for f in Report._meta.concrete_fields if f.attname not in skip]
+    companies = Company.objects.filter(slug__startswith="synthetic-")
+    rows = {row["slug"]: (row, []) for row in companies.values(*company_fields)}
+    reports = Report.objects.filter(company__in=companies).order_by("reported_on")
+    for report in reports.values("company__slug", *report_fields):
+        rows[report.pop("company__slug")][1].append(report)
+    return rows
+
+
+def test_synthetic_companies_are_saved_as_the_orm_builds_them(demo):
+    demo_module.synthetic_load(total=130, batch_size=6)
+    demo_module.synthetic_load(total=160, batch_size=7)
+    rows = _synthetic_rows()
+    assert sorted(rows) == [f"synthetic-{n:07d}" for n in range(1, 160 - 116 + 1)]
+    sectors = list(Sector.objects.all())
+    today = timezone.localdate()
+    # A sample across both loads and several batches, field for field.
+    for index in (0, 5, 6, 13, 14, 20, 43):
+        values, reports = demo_module.synthetic_values(
+            index=index, sector=sectors[index % len(sectors)], today=today
+        )
+        expected = Company(**values)
+        row, saved_reports = rows[values["slug"]]
+        assert row == {name: getattr(expected, name) for name in row}
+        assert saved_reports == [
+            {name: getattr(Report(**report), name) for name in saved_reports[0]}
+            for report in reports
+        ]
+    company = Company.objects.get(slug="synthetic-0000044")
+    assert timezone.now() - timedelta(minutes=1) < company.created_at <= company.updated_at
+
+
+def test_synthetic_figures_agree_with_their_reports(demo):
+    demo_module.synthetic_load(total=150, batch_size=10)
+    today = timezone.localdate()
+    synthetic = Company.objects.filter(slug__startswith="synthetic-")
+    for company in synthetic:
+        figures = selectors.company_figures_as_of(company_id=company.pk, day=today)
+        assert figures == {f: getattr(company, f) for f in selectors.FIGURES}, company.slug
+    assert synthetic.filter(declared_investment__isnull=False).count() > 20
+
+
+def test_a_synthetic_load_raises_the_register_revision_once(demo):
+    before = selectors.register_revision().number
+    batches = []
+    added = demo_module.synthetic_load(total=150, batch_size=10, progress=batches.append)
+    assert added == 34
+    assert batches == [10, 10, 10, 4]
+    assert selectors.register_revision().number == before + 1
+    assert demo_module.synthetic_load(total=150) == 0
+    assert selectors.register_revision().number == before + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_writes_the_same_rows_as_bulk_create(demo):
+    demo_module.synthetic_load(total=170, batch_size=20, use_copy=True)
+    copied = _synthetic_rows()
+    Company.objects.filter(slug__startswith="synthetic-").delete()
+    demo_module.synthetic_load(total=170, batch_size=20, use_copy=False)
+    assert _synthetic_rows() == copied
+    assert len(copied) == 54
+    assert sum(len(reports) for _, reports in copied.values()) > 54

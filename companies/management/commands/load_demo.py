@@ -44,6 +44,9 @@ class Command(BaseCommand):
             demo.demo_editor_ensure()
             say(f"Demo editor: {demo.DEMO_EDITOR} / {demo.DEMO_EDITOR_PASSWORD} (local use only).")
         if companies:
-            with tqdm(desc="companies", unit=" companies", disable=verbosity < 1) as bar:
+            missing = demo.synthetic_missing(total=companies)
+            with tqdm(
+                total=missing, desc="companies", unit=" companies", disable=verbosity < 1
+            ) as bar:
                 added = demo.synthetic_load(total=companies, progress=bar.update)
             say(f"Added {added} synthetic companies.")

@@ -5,15 +5,17 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+BENCH_INSTALLED := $(VENV)/.installed-bench
 # Commands that only run locally get debug mode; tests use tests/settings.py.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run test lint format clean
+.PHONY: help install run test lint format clean bench
 
 help:
 	@echo "make run    set up and serve the demo directory at http://127.0.0.1:8000"
 	@echo "make test   set up and run the checks and the whole test suite"
 	@echo "make lint / make format   ruff"
+	@echo "make bench  benchmark on PostgreSQL up to 1,000,000 companies; writes BENCHMARKS.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +45,16 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Datasette (the peer) and wrk (the load generator) are for the benchmark only.
+$(BENCH_INSTALLED): pyproject.toml | $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $@
+
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 1000,10000 --main-size 10000".
+bench: install $(BENCH_INSTALLED)
+	@command -v wrk > /dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles park.sqlite3 .pytest_cache

@@ -1,0 +1,80 @@
+"""What the benchmark measures: one line per endpoint.
+
+Paths may hold placeholders that the harness fills in for each register:
+`{slug}` a published company from the middle of the register, `{deep_cursor}` the path
+of a page far into the list, reached by following the API's cursor links (see CURSOR).
+"""
+
+from dataclasses import dataclass
+
+PARK, BASELINE, DATASETTE = "park", "baseline", "datasette"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One URL to drive with load, on one of the servers of a run."""
+
+    key: str
+    label: str
+    path: str
+    server: str = PARK
+    connections: int = 16
+    # Measured at every register size of the growth runs.
+    growth: bool = False
+    # Its page size is a query parameter, so its query count is checked across sizes of it.
+    paged: bool = False
+    # Which peer measurement the Datasette ratio is taken against.
+    peer: str = "datasette_list"
+    # A whole-register export: timed one request at a time, with the worker's memory.
+    export: bool = False
+
+
+ENDPOINTS = [
+    Endpoint("list_first", "Companies list, first page of 50",
+             "/api/v1/companies/?page_size=50", growth=True, paged=True),
+    Endpoint("list_deep", "Companies list, deep page by cursor", "{deep_cursor}"),
+    Endpoint("list_search", "Companies list, filtered search",
+             "/api/v1/companies/?country=CN&q=Huaxin&page_size=50", paged=True),
+    Endpoint("detail", "Company detail", "/api/v1/companies/{slug}/", growth=True),
+    Endpoint("stats", "Stats", "/api/v1/stats/", growth=True, peer="datasette_facet"),
+    Endpoint("stats_as_of", "Stats as of 2024-01-01", "/api/v1/stats/?as_of=2024-01-01",
+             peer="datasette_facet"),
+    Endpoint("csv", "CSV export of the whole register", "/api/v1/companies/?format=csv",
+             connections=1, export=True),
+    Endpoint("home", "Home page", "/en/"),
+    Endpoint("directory", "Directory page", "/en/companies/"),
+    # The peers, served side by side in the same run.
+    Endpoint("baseline_list", "Baseline: psycopg + orjson, first page of 50",
+             "/companies/?page_size=50", server=BASELINE),
+    Endpoint("datasette_list", "Datasette: first page of 50 (JSON objects)",
+             "/park/companies.json?_size=50&_shape=objects", server=DATASETTE),
+    Endpoint("datasette_facet", "Datasette: facet count by country",
+             "/park/companies.json?_facet=country&_size=0", server=DATASETTE),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CursorWalk:
+    """How to reach a page far into the companies list by cursor.
+
+    The walk starts at `first_page`, takes the largest page size in `walk_page_sizes`
+    that the API accepts, follows the `next` links (Link header or `next` in the body),
+    which must carry `param`, until it is `depth` of the register deep or its time is up,
+    and then asks for `page_size` rows from there."""
+
+    first_page: str = "/api/v1/companies/?page_size={page_size}"
+    param: str = "cursor"
+    walk_page_sizes: tuple[int, ...] = (1000, 500, 200, 100, 50)
+    page_size: int = 50
+    depth: float = 0.5
+    seconds: float = 20.0
+
+
+CURSOR = CursorWalk()
+
+# Register sizes at which the deep cursor page is compared with the first page.
+DEEP_CURSOR_MIN_SIZE = 100_000
+
+
+def by_key(key: str) -> Endpoint:
+    return next(endpoint for endpoint in ENDPOINTS if endpoint.key == key)

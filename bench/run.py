@@ -1,0 +1,448 @@
+"""`make bench`: build the registers, serve, drive, count, and write BENCHMARKS.md.
+
+Steps: the registers on PostgreSQL (built once, then reused); static files collected;
+the main register exported to SQLite for Datasette; then the main run (every endpoint
+of the directory at the main size, beside the psycopg baseline and Datasette), the
+growth runs (list, detail and stats at every size; the deep cursor page from 100,000
+companies up), and the SQL queries per request. Raw results go to bench/out/results.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from bench import report
+from bench.endpoints import (
+    BASELINE,
+    CURSOR,
+    DATASETTE,
+    DEEP_CURSOR_MIN_SIZE,
+    ENDPOINTS,
+    PARK,
+    Endpoint,
+    by_key,
+)
+from bench.load import (
+    NotAvailable,
+    fetch,
+    find_deep_cursor,
+    run_wrk,
+    time_export,
+    with_query,
+    wrk_available,
+)
+from bench.registers import ROOT, Registers, ensure_postgres
+from bench.servers import MemorySampler, Server, ServerError
+
+BIN = Path(sys.executable).parent
+DEFAULT_SIZES = "1000,10000,100000,1000000"
+# Page sizes at which the query count of a paged list must stay the same.
+QUERY_PAGE_SIZES = (10, 50, 100)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Benchmark the directory; writes BENCHMARKS.md."
+    )
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=_sizes(DEFAULT_SIZES),
+        help=f"register sizes of the growth runs (default {DEFAULT_SIZES})",
+    )
+    parser.add_argument("--main-size", type=_positive, default=100_000, metavar="N")
+    parser.add_argument("--seconds", type=_positive, default=8, help="per endpoint, main run")
+    parser.add_argument("--growth-seconds", type=_positive, default=5)
+    parser.add_argument("--warmup-seconds", type=_positive, default=1)
+    parser.add_argument("--max-requests", type=_positive, default=200_000)
+    parser.add_argument("--exports", type=_positive, default=3, help="CSV downloads")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/park_bench"
+        ),
+        help="the registers are this database's name + _1k, _10k, ...",
+    )
+    parser.add_argument(
+        "--ports", type=_ports, default=_ports("8104,8105,8106"), help="park,baseline,datasette"
+    )
+    parser.add_argument(
+        "--deep-cursor-path", help="a path of a page deep in the list, instead of walking to one"
+    )
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
+    args = parser.parse_args(argv)
+    if args.main_size not in args.sizes:
+        args.sizes = sorted({*args.sizes, args.main_size})
+    return args
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return value
+
+
+def _sizes(text: str) -> list[int]:
+    return sorted({_positive(part) for part in text.split(",")})
+
+
+def _ports(text: str) -> dict[str, int]:
+    ports = [_positive(part) for part in text.split(",")]
+    if len(ports) != 3:
+        raise argparse.ArgumentTypeError("three ports: park,baseline,datasette")
+    return dict(zip((PARK, BASELINE, DATASETTE), ports, strict=True))
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Bench:
+    """One run of the benchmark; `results` collects everything report.py needs."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.registers = Registers(args.database_url, secret_key=secrets.token_urlsafe(50))
+        self.workdir: Path = args.workdir
+        self.slugs: dict[int, str | None] = {}
+        self.cursors: dict[int, dict | NotAvailable] = {}
+        self.started = time.monotonic()
+        self.results: dict = {
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "elapsed_s": 0,
+            "settings": {
+                "main_size": args.main_size,
+                "sizes": args.sizes,
+                "seconds": args.seconds,
+                "growth_seconds": args.growth_seconds,
+                "warmup_seconds": args.warmup_seconds,
+                "max_requests": args.max_requests,
+                "exports": args.exports,
+                "workers": int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1)),
+            },
+            "machine": machine(),
+            "versions": {},
+            "registers": [],
+            "runs": [],
+            "exports": [],
+            "queries": [],
+        }
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        for size in self.args.sizes:
+            say(f"register of {size:,} companies")
+            self.results["registers"].append(self.registers.ensure(size))
+        self.results["versions"] = versions(self.registers.server_version())
+        main = self.args.main_size
+        say("collectstatic")
+        self.registers.manage(main, "collectstatic", "--noinput", quiet=True)
+        say(f"exporting the register of {main:,} to SQLite for Datasette")
+        database = self.export_for_datasette(main)
+        say("main run")
+        self.main_run(main, database)
+        say("growth runs")
+        for size in self.args.sizes:
+            self.growth_run(size)
+        say("SQL queries per request")
+        for size in self.args.sizes:
+            self.count_queries(size)
+        self.results["elapsed_s"] = round(time.monotonic() - self.started)
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        self.results["machine"]["Load average at the end (1, 5, 15 min)"] = load
+        return self.results
+
+    def export_for_datasette(self, size: int) -> Path:
+        folder = self.workdir / "datasette"
+        folder.mkdir(exist_ok=True)
+        database = folder / "park.db"
+        subprocess.run(
+            [sys.executable, "-m", "bench.export", str(database)],
+            cwd=ROOT,
+            env=self.registers.env(size),
+            check=True,
+        )
+        subprocess.run(
+            [BIN / "datasette", "inspect", database, "--inspect-file", folder / "inspect.json"],
+            check=True,
+        )
+        return database
+
+    def main_run(self, size: int, database: Path) -> None:
+        servers = {
+            PARK: self.park_server(size),
+            BASELINE: self.baseline_server(size),
+            DATASETTE: self.datasette_server(database),
+        }
+        with servers[PARK], servers[BASELINE], servers[DATASETTE]:
+            for endpoint in ENDPOINTS:
+                server = servers[endpoint.server]
+                if endpoint.export:
+                    self.results["exports"].append(self.export(server, endpoint, size=size))
+                else:
+                    self.results["runs"].append(
+                        self.measure(server, endpoint, phase="main", size=size)
+                    )
+
+    def growth_run(self, size: int) -> None:
+        keys = [endpoint.key for endpoint in ENDPOINTS if endpoint.growth]
+        if size >= DEEP_CURSOR_MIN_SIZE:
+            keys.append("list_deep")
+        with self.park_server(size) as server:
+            for key in keys:
+                self.results["runs"].append(
+                    self.measure(
+                        server,
+                        by_key(key),
+                        phase="growth",
+                        size=size,
+                        seconds=self.args.growth_seconds,
+                    )
+                )
+
+    def count_queries(self, size: int) -> None:
+        everything = size in (self.args.main_size, self.args.sizes[0])
+        rows = []
+        for endpoint in ENDPOINTS:
+            if endpoint.server != PARK or not (everything or endpoint.growth):
+                continue
+            try:
+                path = self.resolve(endpoint, size)
+            except NotAvailable:
+                continue
+            rows.append({"key": endpoint.key, "size": size, "path": path, "page_size": None})
+            if endpoint.paged:
+                rows[-1]["page_size"] = 50
+                rows += [
+                    {"key": endpoint.key, "size": size, "path": with_query(path, page_size=n),
+                     "page_size": n}
+                    for n in QUERY_PAGE_SIZES if n != 50
+                ]  # fmt: skip
+        for repeat, batch in (
+            (2, [row for row in rows if not by_key(row["key"]).export]),
+            (1, [row for row in rows if by_key(row["key"]).export]),
+        ):
+            if not batch:
+                continue
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.queries", f"--repeat={repeat}"]
+                + [row["path"] for row in batch],
+                cwd=ROOT,
+                env=self.registers.env(size),
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=900,
+            )
+            counted = json.loads(done.stdout.strip().splitlines()[-1])
+            for row in batch:
+                row.update(counted[row["path"]])
+                self.results["queries"].append(row)
+
+    # --- one measurement -----------------------------------------------------------------
+
+    def measure(
+        self,
+        server: Server,
+        endpoint: Endpoint,
+        *,
+        phase: str,
+        size: int,
+        seconds: float | None = None,
+    ) -> dict:
+        """Probe, warm up and drive one endpoint; the run's figures, or why there are none."""
+        run = {
+            "phase": phase,
+            "size": size,
+            "key": endpoint.key,
+            "path": endpoint.path,
+            "connections": endpoint.connections,
+        }
+        try:
+            run["path"] = self.resolve(endpoint, size, server=server)
+            if endpoint.key == "list_deep":
+                run["depth"] = self.cursors[size]["depth"]
+            probe = fetch(server.base_url, run["path"])
+        except NotAvailable as reason:
+            say(f"  {endpoint.key}: not available ({reason})")
+            return {**run, "status": "not available", "note": str(reason)}
+        if probe.status == 404:
+            say(f"  {endpoint.key}: not available (404)")
+            return {**run, "status": "not available", "note": "404"}
+        if probe.status >= 300:
+            say(f"  {endpoint.key}: fails with HTTP {probe.status}")
+            return {**run, "status": "failed", "note": f"HTTP {probe.status}"}
+        url = server.base_url + run["path"]
+        load = {"connections": endpoint.connections, "max_requests": self.args.max_requests}
+        run_wrk(url, seconds=self.args.warmup_seconds, **load)
+        seconds = seconds or self.args.seconds
+        with MemorySampler(server.pids) as memory:
+            figures = run_wrk(url, seconds=seconds, **load)
+        if not figures["requests"]:
+            say(f"  {endpoint.key} at {size:,}: no request completed in {seconds} s")
+            latencies = dict.fromkeys(("p50_ms", "p90_ms", "p99_ms", "max_ms"))
+            note = f"no request completed in {seconds} s"
+            return {**run, "status": report.MEASURED, **figures, **latencies, "note": note}
+        say(
+            f"  {endpoint.key} at {size:,}: {figures['rps']:,.0f} req/s, median "
+            f"{figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
+            f"{figures['errors']} errors"
+        )
+        return {**run, "status": report.MEASURED, **figures, "peak_rss_mib": memory.peak_mib}
+
+    def export(self, server: Server, endpoint: Endpoint, *, size: int) -> dict:
+        """Time the whole-register export and watch the workers' memory meanwhile."""
+        run = {"size": size, "key": endpoint.key, "path": endpoint.path}
+        with MemorySampler(server.pids) as memory:
+            figures = time_export(
+                server.base_url, endpoint.path, exports=self.args.exports, timeout=600
+            )
+        if figures["http_status"] == 404:
+            say(f"  {endpoint.key}: not available (404)")
+            return {**run, "status": "not available", "note": "404"}
+        say(
+            f"  {endpoint.key} at {size:,}: {figures['bytes'] / (1 << 20):.1f} MiB in "
+            f"{figures['median_s']:.1f} s, worker grew {memory.growth_mib} MiB"
+        )
+        return {
+            **run,
+            "status": report.MEASURED,
+            **figures,
+            "rss_growth_mib": memory.growth_mib,
+            "peak_rss_mib": memory.peak_mib,
+        }
+
+    def resolve(self, endpoint: Endpoint, size: int, *, server: Server | None = None) -> str:
+        """The endpoint's path with its placeholders filled in for the register of `size`."""
+        path = endpoint.path
+        if "{slug}" in path:
+            if size not in self.slugs:
+                self.slugs[size] = self.registers.middle_slug(size)
+            if self.slugs[size] is None:
+                raise NotAvailable("no published company")
+            path = path.replace("{slug}", self.slugs[size])
+        if "{deep_cursor}" in path:
+            if self.args.deep_cursor_path:
+                self.cursors[size] = {"path": self.args.deep_cursor_path, "depth": None}
+            if size not in self.cursors:
+                if server is None:
+                    raise NotAvailable("not walked")
+                try:
+                    self.cursors[size] = find_deep_cursor(
+                        server.base_url, walk=CURSOR, register_size=size
+                    )
+                except NotAvailable as reason:
+                    self.cursors[size] = reason
+            if isinstance(self.cursors[size], NotAvailable):
+                raise self.cursors[size]
+            path = self.cursors[size]["path"]
+        return path
+
+    # --- servers -------------------------------------------------------------------------
+
+    def park_server(self, size: int) -> Server:
+        return self._gunicorn("park", "park.wsgi:application", size, self.args.ports[PARK])
+
+    def baseline_server(self, size: int) -> Server:
+        return self._gunicorn("baseline", "bench.baseline:application", size,
+                              self.args.ports[BASELINE])  # fmt: skip
+
+    def _gunicorn(self, name: str, app: str, size: int, port: int) -> Server:
+        return Server(
+            name,
+            # No control socket: by default every gunicorn shares one path under ~/.gunicorn.
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", app],
+            port=port,
+            env={**self.registers.env(size), "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            log_path=self.workdir / f"{name}.log",
+            cwd=ROOT,
+            preforked=True,
+        )
+
+    def datasette_server(self, database: Path) -> Server:
+        port = self.args.ports[DATASETTE]
+        settings = {"suggest_facets": "off", "sql_time_limit_ms": "10000",
+                    "facet_time_limit_ms": "10000"}  # fmt: skip
+        return Server(
+            "datasette",
+            [str(BIN / "datasette"), "serve", "-i", str(database), "--inspect-file",
+             str(database.with_name("inspect.json")), "-h", "127.0.0.1", "-p", str(port),
+             *(arg for name, value in settings.items() for arg in ("--setting", name, value))],
+            port=port,
+            env=dict(os.environ),
+            log_path=self.workdir / "datasette.log",
+            cwd=ROOT,
+            preforked=False,
+        )  # fmt: skip
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "Memory": f"{memory / (1 << 20):.0f} GiB",
+        "System": platform.platform(),
+        "Load average at the start (1, 5, 15 min)": load,
+    }
+
+
+def versions(postgresql: str) -> dict[str, str]:
+    packages = ("Django", "djangorestframework", "psycopg", "gunicorn", "orjson", "datasette")
+    found = {"Python": platform.python_version(), "PostgreSQL": postgresql}
+    for package in packages:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    found["SQLite"] = sqlite3.sqlite_version
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True)
+    found["wrk"] = (wrk.stdout or wrk.stderr).split()[1] if wrk.stdout or wrk.stderr else "?"
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    missing = [tool for tool in ("wrk",) if not wrk_available()]
+    missing += [tool for tool in ("gunicorn", "datasette") if not (BIN / tool).exists()]
+    if missing:
+        print(f"bench: missing {', '.join(missing)}; `make bench` installs them.", file=sys.stderr)
+        return 1
+    ensure_postgres(args.database_url)
+    bench = Bench(args)
+    try:
+        results = bench.run()
+    except (ServerError, subprocess.CalledProcessError) as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    (args.workdir / "results.json").write_text(json.dumps(results, indent=1))
+    report.write(results, args.output)
+    say(f"wrote {args.output} in {results['elapsed_s'] / 60:.1f} minutes")
+    for target in report.check_targets(results):
+        say(f"  {target.result:>14}  {target.target}: {target.measured}")
+    return 0

@@ -1,0 +1,68 @@
+-- wrk script of the benchmark: stops each thread after a bounded number of requests
+-- (the first script argument; 0 for no bound) and prints the results as one JSON line.
+-- wrk waits out its whole duration even when every thread has stopped, so the elapsed
+-- time is then taken from the threads' own clocks.
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+  int clock_gettime(int clock_id, bench_timespec *tp);
+]]
+local CLOCK_MONOTONIC = 1
+local now_ts = ffi.new("bench_timespec")
+
+local function now_us()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, now_ts)
+  return tonumber(now_ts.tv_sec) * 1000000 + tonumber(now_ts.tv_nsec) / 1000
+end
+
+local threads = {}
+local limit = 0
+local sent = 0
+local request_text = nil
+started_us = nil
+stopped_us = nil
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  limit = tonumber(args[1]) or 0
+  request_text = wrk.format()
+end
+
+function request()
+  if started_us == nil then
+    started_us = now_us()
+  end
+  sent = sent + 1
+  if limit > 0 and sent > limit and stopped_us == nil then
+    stopped_us = now_us()
+    wrk.thread:stop()
+  end
+  return request_text
+end
+
+function done(summary, latency, requests)
+  local duration = summary.duration
+  local first, last, stopped = nil, 0, false
+  for _, thread in ipairs(threads) do
+    local started, ended = thread:get("started_us"), thread:get("stopped_us")
+    if started and (first == nil or started < first) then first = started end
+    if ended then
+      stopped = true
+      if ended > last then last = ended end
+    end
+  end
+  if stopped and first then duration = last - first end
+  local errors = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"duration_us": %d, "requests": %d, "bytes": %d, "connect_errors": %d, ' ..
+    '"read_errors": %d, "write_errors": %d, "status_errors": %d, "timeouts": %d, ' ..
+    '"latency_mean_us": %.1f, "latency_max_us": %d, "p50_us": %d, "p90_us": %d, ' ..
+    '"p99_us": %d, "stopped_by_limit": %s}\n',
+    duration, summary.requests, summary.bytes, errors.connect, errors.read,
+    errors.write, errors.status, errors.timeout, latency.mean, latency.max,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    tostring(stopped)))
+end

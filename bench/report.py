@@ -223,6 +223,8 @@ def render(results: dict) -> str:
         f"Written by `make bench` on {results['started_at'][:16].replace('T', ' ')} UTC "
         f"(the run took {results['elapsed_s'] / 60:.1f} minutes). The machines are shared "
         "and noisy: compare the ratios within this run, not absolute numbers across runs.",
+        "## Notes" if results.get("notes") else "",
+        "\n".join(f"- {note}" for note in results.get("notes", [])),
         "## Targets",
         _table(
             ["target", "measured", "result"],

@@ -107,6 +107,14 @@ def _ports(text: str) -> dict[str, int]:
     return dict(zip((PARK, BASELINE, DATASETTE), ports, strict=True))
 
 
+# What can go wrong with a server under load, without stopping the whole run.
+FAILURES = (OSError, RuntimeError, ValueError, subprocess.SubprocessError)
+
+
+def _short(error: Exception) -> str:
+    return " ".join(str(error).split())[:200]
+
+
 def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -140,6 +148,7 @@ class Bench:
             "runs": [],
             "exports": [],
             "queries": [],
+            "notes": [],
         }
 
     # --- steps ---------------------------------------------------------------------------
@@ -163,7 +172,6 @@ class Bench:
         say("SQL queries per request")
         for size in self.args.sizes:
             self.count_queries(size)
-        self.results["elapsed_s"] = round(time.monotonic() - self.started)
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         self.results["machine"]["Load average at the end (1, 5, 15 min)"] = load
         return self.results
@@ -218,9 +226,11 @@ class Bench:
 
     def count_queries(self, size: int) -> None:
         everything = size in (self.args.main_size, self.args.sizes[0])
+        deep = size >= DEEP_CURSOR_MIN_SIZE
         rows = []
         for endpoint in ENDPOINTS:
-            if endpoint.server != PARK or not (everything or endpoint.growth):
+            measured_here = endpoint.growth or (deep and endpoint.key == "list_deep")
+            if endpoint.server != PARK or not (everything or measured_here):
                 continue
             try:
                 path = self.resolve(endpoint, size)
@@ -240,16 +250,23 @@ class Bench:
         ):
             if not batch:
                 continue
-            done = subprocess.run(
-                [sys.executable, "-m", "bench.queries", f"--repeat={repeat}"]
-                + [row["path"] for row in batch],
-                cwd=ROOT,
-                env=self.registers.env(size),
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=900,
-            )
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-m", "bench.queries", f"--repeat={repeat}"]
+                    + [row["path"] for row in batch],
+                    cwd=ROOT,
+                    env=self.registers.env(size),
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=900,
+                )
+            except FAILURES as error:
+                stderr = getattr(error, "stderr", None) or ""
+                note = f"counting queries at {size:,} failed: {_short(error)} {stderr[-300:]}"
+                say(f"  {note}")
+                self.results["notes"].append(note)
+                continue
             counted = json.loads(done.stdout.strip().splitlines()[-1])
             for row in batch:
                 row.update(counted[row["path"]])
@@ -275,13 +292,20 @@ class Bench:
             "connections": endpoint.connections,
         }
         try:
-            run["path"] = self.resolve(endpoint, size, server=server)
-            if endpoint.key == "list_deep":
-                run["depth"] = self.cursors[size]["depth"]
-            probe = fetch(server.base_url, run["path"])
+            return self._measure(server, endpoint, run, seconds=seconds or self.args.seconds)
         except NotAvailable as reason:
             say(f"  {endpoint.key}: not available ({reason})")
             return {**run, "status": "not available", "note": str(reason)}
+        except FAILURES as error:
+            say(f"  {endpoint.key}: failed ({error})")
+            return {**run, "status": "failed", "note": _short(error)}
+
+    def _measure(self, server: Server, endpoint: Endpoint, run: dict, *, seconds: float) -> dict:
+        size = run["size"]
+        run["path"] = self.resolve(endpoint, size, server=server)
+        if endpoint.key == "list_deep":
+            run["depth"] = self.cursors[size]["depth"]
+        probe = fetch(server.base_url, run["path"])
         if probe.status == 404:
             say(f"  {endpoint.key}: not available (404)")
             return {**run, "status": "not available", "note": "404"}
@@ -291,7 +315,6 @@ class Bench:
         url = server.base_url + run["path"]
         load = {"connections": endpoint.connections, "max_requests": self.args.max_requests}
         run_wrk(url, seconds=self.args.warmup_seconds, **load)
-        seconds = seconds or self.args.seconds
         with MemorySampler(server.pids) as memory:
             figures = run_wrk(url, seconds=seconds, **load)
         if not figures["requests"]:
@@ -309,10 +332,14 @@ class Bench:
     def export(self, server: Server, endpoint: Endpoint, *, size: int) -> dict:
         """Time the whole-register export and watch the workers' memory meanwhile."""
         run = {"size": size, "key": endpoint.key, "path": endpoint.path}
-        with MemorySampler(server.pids) as memory:
-            figures = time_export(
-                server.base_url, endpoint.path, exports=self.args.exports, timeout=600
-            )
+        try:
+            with MemorySampler(server.pids) as memory:
+                figures = time_export(
+                    server.base_url, endpoint.path, exports=self.args.exports, timeout=600
+                )
+        except FAILURES as error:
+            say(f"  {endpoint.key}: failed ({error})")
+            return {**run, "status": "failed", "note": _short(error)}
         if figures["http_status"] == 404:
             say(f"  {endpoint.key}: not available (404)")
             return {**run, "status": "not available", "note": "404"}
@@ -435,14 +462,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     ensure_postgres(args.database_url)
     bench = Bench(args)
+    status = 0
     try:
         results = bench.run()
     except (ServerError, subprocess.CalledProcessError) as error:
+        # What was measured before the failure is still worth a report.
         print(f"bench: {error}", file=sys.stderr)
-        return 1
+        results = bench.results
+        results["notes"].append(f"The run stopped early: {_short(error)}")
+        status = 1
+    results["elapsed_s"] = round(time.monotonic() - bench.started)
+    args.workdir.mkdir(parents=True, exist_ok=True)
     (args.workdir / "results.json").write_text(json.dumps(results, indent=1))
     report.write(results, args.output)
     say(f"wrote {args.output} in {results['elapsed_s'] / 60:.1f} minutes")
     for target in report.check_targets(results):
         say(f"  {target.result:>14}  {target.target}: {target.measured}")
-    return 0
+    return status

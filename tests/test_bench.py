@@ -282,6 +282,12 @@ def test_benchmarks_md_shows_figures_ratios_growth_and_the_changes_section(resul
     assert "Versions: Python 3.11.7, PostgreSQL 15.20" in text
 
 
+def test_what_went_wrong_in_a_run_is_noted_before_the_targets(results):
+    results["notes"] = ["The run stopped early: park did not start"]
+    text = report.render(results)
+    assert "## Notes\n\n- The run stopped early: park did not start\n\n## Targets" in text
+
+
 def test_wrk_results_are_read_from_the_script_s_json_line():
     output = (
         "Running 8s test @ http://127.0.0.1:8104/\n"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -192,7 +192,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
-    filterset = DirectoryFilter(request.GET, queryset=_published())
+    filterset = DirectoryFilter(_without_blanks(request.GET), queryset=_published())
     codes = _cached("countries", selectors.companies_countries)
     context = {
         "filterset": filterset,
@@ -207,6 +207,16 @@ def company_list(request: HttpRequest) -> HttpResponse:
         return render(request, "companies/company_list.html", context, status=400)
     context["page_obj"] = _page(request, filterset.qs)
     return render(request, "companies/company_list.html", context)
+
+
+def _without_blanks(query: QueryDict) -> QueryDict:
+    """The query without empty values: the form's "All countries" and such submit `country=`,
+    which means no filter rather than a country with no code."""
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if values := [value for value in values if value.strip()]:
+            kept.setlist(name, values)
+    return kept
 
 
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:

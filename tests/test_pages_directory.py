@@ -70,6 +70,12 @@ def test_filter_form_shows_the_chosen_filters_and_offers_only_published_countrie
     assert "Clear filters" in html
 
 
+def test_blank_fields_of_the_submitted_form_mean_no_filter(client, register):
+    response = client.get("/en/companies/?q=&country=&sector=logistics&status=&ordering=")
+    assert response.status_code == 200
+    assert names(response) == ["Beta Freight", "Gamma Logistics"]
+
+
 def test_the_directory_works_as_a_plain_get_form(client, register):
     html = client.get("/en/companies/").content.decode()
     assert '<form class="filters" method="get" action="/en/companies/"' in html

@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from . import selectors
+from .caching import cached_per_revision
 from .models import Company, Sector
 
 
@@ -33,12 +34,20 @@ class PagesSitemap(_Multilingual):
 
 class CompanySitemap(_Multilingual):
     changefreq = "weekly"
+    # Each address is listed in three languages with four alternates: 2,000 per page keep
+    # a page under a second with 100,000 companies.
+    limit = 2000
 
     def items(self):
-        return Company.objects.published().only("slug", "updated_at").order_by("pk")
+        # Django pairs every item with every language before paginating, so each page
+        # needs the whole list: (slug, updated_at) tuples, read once per register revision.
+        return cached_per_revision("sitemap-companies", _published_slugs)
+
+    def location(self, item):
+        return reverse("companies:company-detail", kwargs={"slug": item[0]})
 
     def lastmod(self, item):
-        return item.updated_at
+        return item[1]
 
 
 class CountrySitemap(_Multilingual):
@@ -56,6 +65,10 @@ class SectorSitemap(_Multilingual):
 
     def items(self):
         return Sector.objects.order_by("slug")
+
+
+def _published_slugs() -> list[tuple]:
+    return list(Company.objects.published().order_by("pk").values_list("slug", "updated_at"))
 
 
 SITEMAPS = {

@@ -4,9 +4,6 @@ Every list starts from `Company.objects.published()`, so drafts never reach a pa
 every figure comes from companies/selectors.py, so a page and the API never disagree.
 """
 
-from collections.abc import Callable
-
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -19,14 +16,12 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from . import selectors
+from .caching import cached_per_revision
 from .filters import CompanyFilter
 from .models import Claim, Company, Sector
 
 PAGE_SIZE = 25
 RECENT_RESIDENTS = 6
-# Cached reads are keyed on the register revision and the day, so they are never stale;
-# the timeout only bounds how long unused entries take memory.
-CACHE_TIMEOUT = 24 * 60 * 60
 
 # What the directory's "Order by" offers; any ordering the FilterSet accepts also works.
 ORDERINGS = [
@@ -64,18 +59,6 @@ def _published() -> QuerySet:
     return Company.objects.published().select_related("sector")
 
 
-def _cached(name: str, compute: Callable):
-    """`compute()`, cached until the register changes or the day turns."""
-    revision = selectors.register_revision()
-    changed = 0 if revision._state.adding else revision.changed_at.timestamp()
-    key = f"pages:{name}:{revision.number}:{changed}:{timezone.localdate().isoformat()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_TIMEOUT)
-    return value
-
-
 def _page(request: HttpRequest, queryset: QuerySet):
     """The requested page of `queryset`; a page number that is not a page is a 404."""
     paginator = Paginator(queryset, PAGE_SIZE)
@@ -86,9 +69,9 @@ def _page(request: HttpRequest, queryset: QuerySet):
         raise Http404(_("There is no such page of results.")) from error
 
 
-def _money(value) -> float:
-    # Charts draw floats; the tables beside them show the exact amounts.
-    return float(value or 0)
+def _money(value) -> float | None:
+    # Charts draw floats (None leaves a gap); the tables beside them show exact amounts.
+    return None if value is None else float(value)
 
 
 def _chart(*, kind: str, labels: list, datasets: list, axes: dict, horizontal=False) -> dict:
@@ -107,17 +90,20 @@ def _home_figures() -> dict:
     return {
         "totals": selectors.park_totals(as_of=today),
         "by_year": selectors.park_totals_by_year(until=today),
-        "by_country": selectors.park_totals_by(group="country", as_of=today),
-        "by_sector": selectors.park_totals_by(group="sector", as_of=today),
     }
 
 
+def _totals_by(group: str) -> list[dict]:
+    """Today's totals by country or sector, shared by the home and the list pages."""
+    return cached_per_revision(f"totals-by-{group}", lambda: selectors.park_totals_by(group=group))
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    figures = _cached("home", _home_figures)
+    figures = cached_per_revision("home", _home_figures)
     sector_names = {sector.slug: sector.name for sector in Sector.objects.all()}
-    by_country = [{**row, "name": countries.name(row["country"])} for row in figures["by_country"]]
+    by_country = [{**row, "name": countries.name(row["country"])} for row in _totals_by("country")]
     by_sector = [
-        {**row, "name": sector_names.get(row["sector"], "")} for row in figures["by_sector"]
+        {**row, "name": sector_names.get(row["sector"], "")} for row in _totals_by("sector")
     ]
     by_year = figures["by_year"]
     by_investment = sorted(by_country, key=lambda row: row["declared_investment"], reverse=True)
@@ -193,7 +179,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
     filterset = DirectoryFilter(_without_blanks(request.GET), queryset=_published())
-    codes = _cached("countries", selectors.companies_countries)
+    codes = cached_per_revision("countries", selectors.companies_countries)
     context = {
         "filterset": filterset,
         "countries": sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1]),
@@ -256,10 +242,10 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def country_list(request: HttpRequest) -> HttpResponse:
     """Every country of a published company, with its current residents' totals."""
-    totals = {row["country"]: row for row in selectors.park_totals_by(group="country")}
+    totals = {row["country"]: row for row in _totals_by("country")}
     rows = [
         {"code": code, "name": countries.name(code), **totals.get(code, {})}
-        for code in selectors.companies_countries()
+        for code in cached_per_revision("countries", selectors.companies_countries)
     ]
     rows.sort(key=lambda row: (-row.get("companies", 0), row["name"]))
     return render(request, "companies/country_list.html", {"rows": rows})
@@ -282,7 +268,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def sector_list(request: HttpRequest) -> HttpResponse:
     """Every sector, with its current residents' totals."""
-    totals = {row["sector"]: row for row in selectors.park_totals_by(group="sector")}
+    totals = {row["sector"]: row for row in _totals_by("sector")}
     rows = [{**totals.get(sector.slug, {}), "sector": sector} for sector in Sector.objects.all()]
     rows.sort(key=lambda row: -row.get("companies", 0))
     return render(request, "companies/sector_list.html", {"rows": rows})

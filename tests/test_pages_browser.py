@@ -182,7 +182,7 @@ def test_visitor_finds_a_resident_from_the_home_page_in_three_languages(visit):
     page.click("button[value='ru']")
     page.wait_for_url(re.compile(r"/ru/companies/[\w-]+/$"))
     assert page.locator("h1").inner_text() == name
-    assert page.locator("#over-time-heading").inner_text() == "Показатели по годам"
+    assert page.locator("#over-time-heading").inner_text() == "Динамика показателей"
     assert page.locator("html").get_attribute("lang") == "ru"
     assert_charts_drawn(page)
     browser.screenshot("04-company-ru")

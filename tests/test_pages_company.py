@@ -144,3 +144,9 @@ def test_company_page_query_count_does_not_grow_with_its_reports(client, db):
             client.get(company.get_absolute_url())
         counts.append(len(queries))
     assert len(set(counts)) == 1
+
+
+def test_company_chart_leaves_a_gap_before_a_figure_is_first_reported(client, register):
+    chart = chart_data(client.get(register.beta.get_absolute_url()), "chart-company")
+    declared, realised, jobs = chart["datasets"]
+    assert (declared["data"], realised["data"], jobs["data"]) == ([5e6], [None], [8])

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from . import selectors
@@ -98,6 +99,7 @@ def _totals_by(group: str) -> list[dict]:
     return cached_per_revision(f"totals-by-{group}", lambda: selectors.park_totals_by(group=group))
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     figures = cached_per_revision("home", _home_figures)
     sector_names = {sector.slug: sector.name for sector in Sector.objects.all()}
@@ -176,6 +178,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
     filterset = DirectoryFilter(_without_blanks(request.GET), queryset=_published())
@@ -205,6 +208,7 @@ def _without_blanks(query: QueryDict) -> QueryDict:
     return kept
 
 
+@require_safe
 def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     company = get_object_or_404(_published(), slug=slug)
     series = selectors.company_figures_over_time(company_id=company.pk)
@@ -240,6 +244,7 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def country_list(request: HttpRequest) -> HttpResponse:
     """Every country of a published company, with its current residents' totals."""
     totals = {row["country"]: row for row in _totals_by("country")}
@@ -251,6 +256,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/country_list.html", {"rows": rows})
 
 
+@require_safe
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     name = countries.name(code)
     if not name:
@@ -266,6 +272,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@require_safe
 def sector_list(request: HttpRequest) -> HttpResponse:
     """Every sector, with its current residents' totals."""
     totals = {row["sector"]: row for row in _totals_by("sector")}
@@ -274,6 +281,7 @@ def sector_list(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/sector_list.html", {"rows": rows})
 
 
+@require_safe
 def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sector = get_object_or_404(Sector, slug=slug)
     page = _page(request, _published().filter(sector=sector))
@@ -285,6 +293,7 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def claim_list(request: HttpRequest) -> HttpResponse:
     """The published claims, each figure beside the register's own as of the claim's date."""
     checks = [
@@ -307,6 +316,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/claim_list.html", {"checks": checks})
 
 
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     return render(request, "companies/robots.txt", {"sitemap": sitemap}, content_type="text/plain")

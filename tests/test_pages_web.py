@@ -100,3 +100,9 @@ def test_every_page_has_a_title_a_description_and_hreflang_alternates(client, re
         assert "<title>" in html and '<meta name="description" content="' in html
         assert '<link rel="alternate" hreflang="zh-hans" href="http://testserver/zh-hans/' in html
         assert '<a class="skip-link" href="#main">' in html
+
+
+def test_pages_only_answer_reads(client, register):
+    assert client.post("/en/companies/").status_code == 405
+    assert client.put("/en/").status_code == 405
+    assert client.head("/en/companies/").status_code == 200

@@ -9,13 +9,14 @@ BENCH_INSTALLED := $(VENV)/.installed-bench
 # Commands that only run locally get debug mode; tests use tests/settings.py.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run test lint format clean bench
+.PHONY: help install messages makemessages run test lint format clean bench
 
 help:
 	@echo "make run    set up and serve the demo directory at http://127.0.0.1:8000"
 	@echo "make test   set up and run the checks and the whole test suite"
 	@echo "make lint / make format   ruff"
 	@echo "make bench  benchmark on PostgreSQL up to 1,000,000 companies; writes BENCHMARKS.md"
+	@echo "make makemessages   update locale/*/django.po from the sources (needs GNU gettext)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +28,20 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)
 
-run: install
+# Compiled catalogues (*.mo) are built here, never committed; Babel needs no GNU gettext.
+messages: install
+	$(BIN)/pybabel compile -d locale -D django
+
+makemessages: install
+	$(DEV) $(BIN)/python manage.py makemessages -l ru -l zh_Hans --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=staticfiles
+
+run: install messages
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_demo --with-editor
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py check

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,9 @@ class Sector(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("companies:sector-detail", kwargs={"slug": self.slug})
 
 
 class CompanyQuerySet(models.QuerySet):
@@ -187,6 +191,9 @@ class Company(models.Model):
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("companies:company-detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

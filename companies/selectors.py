@@ -246,3 +246,30 @@ def _agrees(*, register, stated, qualifier: str) -> bool:
 def register_revision() -> RegisterRevision:
     """The register's current revision: its number and when it last changed."""
     return RegisterRevision.objects.filter(pk=1).first() or RegisterRevision(pk=1)
+
+
+def company_figures_over_time(*, company_id: int) -> list[dict]:
+    """A company's figures as of each of its report dates, oldest first (USD and headcount).
+
+    A figure missing from a report keeps its earlier value, as in `company_figures_as_of`;
+    each row also names the report's date and source."""
+    current: dict = dict.fromkeys(FIGURES)
+    series = []
+    reports = (
+        Report.objects.filter(company_id=company_id)
+        .order_by("reported_on")
+        .values("reported_on", "source", *FIGURES)
+    )
+    for report in reports:
+        current.update({f: report[f] for f in FIGURES if report[f] is not None})
+        series.append(
+            {"reported_on": report["reported_on"], "source": report["source"], **current}
+        )
+    return series
+
+
+def companies_countries(*, companies: QuerySet | None = None) -> list[str]:
+    """The country codes of `companies` (default: published), each once."""
+    if companies is None:
+        companies = Company.objects.published()
+    return list(companies.order_by("country").values_list("country", flat=True).distinct())

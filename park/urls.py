@@ -1,11 +1,28 @@
 """The directory's addresses: the editors' admin, the REST API and the public pages."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+
+from companies import views as pages
+from companies.sitemaps import SITEMAPS
 
 admin.site.site_header = "China–Belarus Industrial Park · register"
 admin.site.site_title = "Park register"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The public pages: "/" and unprefixed addresses redirect to the visitor's language.
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", pages.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
+
+urlpatterns += i18n_patterns(path("", include("companies.urls")))

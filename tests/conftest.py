@@ -2,6 +2,7 @@ import pytest
 
 from companies import services
 from tests.factories import UserFactory
+from tests.pages import claims, empty_cache, register  # noqa: F401  (public pages' fixtures)
 
 
 @pytest.fixture

@@ -1,0 +1,322 @@
+"""The public pages: thin views over the shared FilterSet and the selectors.
+
+Every list starts from `Company.objects.published()`, so drafts never reach a page, and
+every figure comes from companies/selectors.py, so a page and the API never disagree.
+"""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+from django_countries import countries
+
+from . import selectors
+from .caching import cached_per_revision
+from .filters import CompanyFilter
+from .models import Claim, Company, Sector
+
+PAGE_SIZE = 25
+RECENT_RESIDENTS = 6
+
+# What the directory's "Order by" offers; any ordering the FilterSet accepts also works.
+ORDERINGS = [
+    ("name", gettext_lazy("Name, A to Z")),
+    ("-name", gettext_lazy("Name, Z to A")),
+    ("-resident_since", gettext_lazy("Newest residents first")),
+    ("resident_since", gettext_lazy("Oldest residents first")),
+    ("-declared_investment", gettext_lazy("Largest declared investment first")),
+    ("-realised_investment", gettext_lazy("Largest realised investment first")),
+    ("-direct_jobs", gettext_lazy("Most direct jobs first")),
+]
+FIGURE_LABELS = {
+    "companies": gettext_lazy("Resident companies"),
+    "countries": gettext_lazy("Countries"),
+    "declared_investment": gettext_lazy("Declared investment"),
+    "realised_investment": gettext_lazy("Realised investment"),
+    "direct_jobs": gettext_lazy("Direct jobs"),
+}
+MONEY_FIGURES = {"declared_investment", "realised_investment"}
+
+
+class DirectoryFilter(CompanyFilter):
+    """CompanyFilter, with the sector filter matching sectors by slug as it validates them.
+
+    CompanyFilter's sector filter validates slugs but then filters `sector=<slug>`, which
+    fails on the integer key; this override goes away once filters.py filters on
+    `sector__slug` itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["sector"].field_name = "sector__slug"
+
+
+def _published() -> QuerySet:
+    return Company.objects.published().select_related("sector")
+
+
+def _page(request: HttpRequest, queryset: QuerySet):
+    """The requested page of `queryset`; a page number that is not a page is a 404."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    number = request.GET.get("page") or 1
+    try:
+        return paginator.page(paginator.num_pages if number == "last" else number)
+    except InvalidPage as error:
+        raise Http404(_("There is no such page of results.")) from error
+
+
+def _money(value) -> float | None:
+    # Charts draw floats (None leaves a gap); the tables beside them show exact amounts.
+    return None if value is None else float(value)
+
+
+def _chart(*, kind: str, labels: list, datasets: list, axes: dict, horizontal=False) -> dict:
+    """A chart for static/companies/charts.js: one dataset per series, one axis per unit."""
+    return {
+        "type": kind,
+        "horizontal": horizontal,
+        "labels": labels,
+        "datasets": datasets,
+        "axes": axes,
+    }
+
+
+def _home_figures() -> dict:
+    today = timezone.localdate()
+    return {
+        "totals": selectors.park_totals(as_of=today),
+        "by_year": selectors.park_totals_by_year(until=today),
+    }
+
+
+def _totals_by(group: str) -> list[dict]:
+    """Today's totals by country or sector, shared by the home and the list pages."""
+    return cached_per_revision(f"totals-by-{group}", lambda: selectors.park_totals_by(group=group))
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    figures = cached_per_revision("home", _home_figures)
+    sector_names = {sector.slug: sector.name for sector in Sector.objects.all()}
+    by_country = [{**row, "name": countries.name(row["country"])} for row in _totals_by("country")]
+    by_sector = [
+        {**row, "name": sector_names.get(row["sector"], "")} for row in _totals_by("sector")
+    ]
+    by_year = figures["by_year"]
+    by_investment = sorted(by_country, key=lambda row: row["declared_investment"], reverse=True)
+    charts = {
+        "by_year": _chart(
+            kind="bar",
+            labels=[str(row["year"]) for row in by_year],
+            datasets=[
+                {
+                    "label": _("Resident companies at the year's end"),
+                    "data": [row["companies"] for row in by_year],
+                    "axis": "y",
+                },
+                {
+                    "label": _("Direct jobs"),
+                    "data": [row["direct_jobs"] for row in by_year],
+                    "axis": "y1",
+                    "type": "line",
+                },
+            ],
+            axes={
+                "y": {"title": _("Resident companies"), "position": "left"},
+                "y1": {"title": _("Direct jobs"), "position": "right"},
+            },
+        ),
+        "by_country": _chart(
+            kind="bar",
+            horizontal=True,
+            labels=[row["name"] for row in by_investment],
+            datasets=[
+                {
+                    "label": _("Declared investment"),
+                    "data": [_money(row["declared_investment"]) for row in by_investment],
+                    "axis": "x",
+                },
+                {
+                    "label": _("Realised investment"),
+                    "data": [_money(row["realised_investment"]) for row in by_investment],
+                    "axis": "x",
+                },
+            ],
+            axes={"x": {"title": _("US dollars"), "position": "bottom", "money": True}},
+        ),
+        "by_sector": _chart(
+            kind="bar",
+            horizontal=True,
+            labels=[row["name"] for row in by_sector],
+            datasets=[
+                {
+                    "label": _("Resident companies"),
+                    "data": [row["companies"] for row in by_sector],
+                    "axis": "x",
+                }
+            ],
+            axes={"x": {"title": _("Resident companies"), "position": "bottom"}},
+        ),
+    }
+    recent = _published().filter(status=Company.Status.RESIDENT).order_by("-resident_since", "-pk")
+    return render(
+        request,
+        "companies/home.html",
+        {
+            "totals": figures["totals"],
+            "by_year": by_year,
+            "by_country": by_investment,
+            "by_sector": by_sector,
+            "charts": charts,
+            "recent": recent[:RECENT_RESIDENTS],
+        },
+    )
+
+
+@require_safe
+def company_list(request: HttpRequest) -> HttpResponse:
+    """The directory: the API's FilterSet over the published companies, a page at a time."""
+    filterset = DirectoryFilter(_without_blanks(request.GET), queryset=_published())
+    codes = cached_per_revision("countries", selectors.companies_countries)
+    context = {
+        "filterset": filterset,
+        "countries": sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1]),
+        "sectors": Sector.objects.all(),
+        "statuses": Company.Status.choices,
+        "orderings": ORDERINGS,
+        "selected": {name: request.GET.getlist(name) for name in ("country", "sector", "status")},
+        "filtered": any(request.GET.get(name) for name in request.GET if name != "page"),
+    }
+    if not filterset.is_valid():
+        return render(request, "companies/company_list.html", context, status=400)
+    context["page_obj"] = _page(request, filterset.qs)
+    return render(request, "companies/company_list.html", context)
+
+
+def _without_blanks(query: QueryDict) -> QueryDict:
+    """The query without empty values: the form's "All countries" and such submit `country=`,
+    which means no filter rather than a country with no code."""
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if values := [value for value in values if value.strip()]:
+            kept.setlist(name, values)
+    return kept
+
+
+@require_safe
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(_published(), slug=slug)
+    series = selectors.company_figures_over_time(company_id=company.pk)
+    chart = _chart(
+        kind="line",
+        labels=[date_format(row["reported_on"], "SHORT_DATE_FORMAT") for row in series],
+        datasets=[
+            {
+                "label": _("Declared investment"),
+                "data": [_money(row["declared_investment"]) for row in series],
+                "axis": "y",
+            },
+            {
+                "label": _("Realised investment"),
+                "data": [_money(row["realised_investment"]) for row in series],
+                "axis": "y",
+            },
+            {
+                "label": _("Direct jobs"),
+                "data": [row["direct_jobs"] for row in series],
+                "axis": "y1",
+            },
+        ],
+        axes={
+            "y": {"title": _("US dollars"), "position": "left", "money": True},
+            "y1": {"title": _("Direct jobs"), "position": "right"},
+        },
+    )
+    return render(
+        request,
+        "companies/company_detail.html",
+        {"company": company, "series": series, "chart": chart},
+    )
+
+
+@require_safe
+def country_list(request: HttpRequest) -> HttpResponse:
+    """Every country of a published company, with its current residents' totals."""
+    totals = {row["country"]: row for row in _totals_by("country")}
+    rows = [
+        {"code": code, "name": countries.name(code), **totals.get(code, {})}
+        for code in cached_per_revision("countries", selectors.companies_countries)
+    ]
+    rows.sort(key=lambda row: (-row.get("companies", 0), row["name"]))
+    return render(request, "companies/country_list.html", {"rows": rows})
+
+
+@require_safe
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    name = countries.name(code)
+    if not name:
+        raise Http404(_("There is no country with this code."))
+    page = _page(request, _published().filter(country=code))
+    if not page.paginator.count:
+        raise Http404(_("No published company comes from this country."))
+    totals = selectors.park_totals(companies=Company.objects.published().filter(country=code))
+    return render(
+        request,
+        "companies/country_detail.html",
+        {"code": code, "name": name, "page_obj": page, "totals": totals},
+    )
+
+
+@require_safe
+def sector_list(request: HttpRequest) -> HttpResponse:
+    """Every sector, with its current residents' totals."""
+    totals = {row["sector"]: row for row in _totals_by("sector")}
+    rows = [{**totals.get(sector.slug, {}), "sector": sector} for sector in Sector.objects.all()]
+    rows.sort(key=lambda row: -row.get("companies", 0))
+    return render(request, "companies/sector_list.html", {"rows": rows})
+
+
+@require_safe
+def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    sector = get_object_or_404(Sector, slug=slug)
+    page = _page(request, _published().filter(sector=sector))
+    totals = selectors.park_totals(companies=Company.objects.published().filter(sector=sector))
+    return render(
+        request,
+        "companies/sector_detail.html",
+        {"sector": sector, "page_obj": page, "totals": totals},
+    )
+
+
+@require_safe
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """The published claims, each figure beside the register's own as of the claim's date."""
+    checks = [
+        {
+            "check": check,
+            "figures": [
+                {
+                    "label": FIGURE_LABELS[figure.figure],
+                    "money": figure.figure in MONEY_FIGURES,
+                    "qualifier": Claim.Qualifier(figure.qualifier).label,
+                    "stated": figure.stated,
+                    "register": figure.register,
+                    "agrees": figure.agrees,
+                }
+                for figure in check.figures
+            ],
+        }
+        for check in selectors.claims_checked()
+    ]
+    return render(request, "companies/claim_list.html", {"checks": checks})
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return render(request, "companies/robots.txt", {"sitemap": sitemap}, content_type="text/plain")

@@ -28,6 +28,7 @@ from bench.registers import Registers, size_name
 from bench.run import parse_args
 from bench.servers import MemorySampler, Server, ServerError
 from companies.models import Company, Report
+from park import urls as park_urls
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory
 
 MAIN = 100_000
@@ -538,7 +539,8 @@ def streamed(request):
     return StreamingHttpResponse(rows())
 
 
-urlpatterns = [path("three/", three_queries), path("streamed/", streamed)]
+# The site's own routes stay, so that its 404 page can render.
+urlpatterns = [path("three/", three_queries), path("streamed/", streamed), *park_urls.urlpatterns]
 
 
 def test_queries_are_counted_per_request_including_while_streaming(tiny_register, settings):

@@ -122,7 +122,10 @@ def test_history_shows_who_changed_what(editor_client, editor):
     company = Company.objects.get()
     change = reverse("admin:companies_company_change", args=[company.pk])
     form = company_form(
-        sector, legal_name="Svisloch Photonics JSC", **{"reports-TOTAL_FORMS": "0"}
+        sector,
+        legal_name="Svisloch Photonics JSC",
+        loaded_version=company.version,
+        **{"reports-TOTAL_FORMS": "0"},
     )
     assert editor_client.post(change, form).status_code == 302
     history = editor_client.get(reverse("admin:companies_company_history", args=[company.pk]))

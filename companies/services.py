@@ -5,6 +5,9 @@ through model saves whose signals call them (see signals.py), so the derived fig
 on Company and the register revision are right whichever way a change arrives.
 """
 
+import contextvars
+from contextlib import contextmanager
+
 from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from django.db.models import F, Q, QuerySet
@@ -26,8 +29,8 @@ class StaleWrite(Exception):
         self.record = record
         self.expected_version = expected_version
         self.changed_fields = _changed_since(record=record, version=expected_version)
-        latest = record.history.first()
-        who = latest.history_user if latest and latest.history_user else _("someone")
+        self.changed_by = _changed_by(record=record, version=expected_version)
+        who = ", ".join(self.changed_by) or _("someone")
         fields = ", ".join(
             str(record._meta.get_field(f).verbose_name) for f in self.changed_fields
         )
@@ -51,10 +54,50 @@ def _changed_since(*, record: models.Model, version: int) -> list[str]:
         return []
     tracked = [f.name for f in seen.instance._meta.concrete_fields if f.name != "version"]
     current = type(record).objects.get(pk=record.pk)
-    return [f for f in tracked if getattr(seen.instance, f) != getattr(current, f)]
+    return [f for f in tracked if not _same(getattr(seen.instance, f), getattr(current, f))]
+
+
+def _same(a, b) -> bool:
+    # Empty text and None mean the same (an untranslated description, say).
+    return a == b or (a in (None, "") and b in (None, ""))
+
+
+def _changed_by(*, record: models.Model, version: int) -> list[str]:
+    """Who changed the record since `version`, from its history (and, for a company,
+    its reports' history, since new figures also raise the company's version)."""
+    seen = record.history.filter(version__lte=version).order_by("-version", "-history_id").first()
+    since = {"history_date__gt": seen.history_date} if seen else {}
+    histories = [record.history.filter(**since)]
+    if isinstance(record, Company):
+        histories.append(Report.history.filter(company_id=record.pk, **since))
+    users = set()
+    for history in histories:
+        users.update(
+            str(entry.history_user)
+            for entry in history.select_related("history_user")
+            if entry.history_user is not None
+        )
+    return sorted(users)
+
+
+def register_lock() -> RegisterRevision:
+    """Lock the register revision until the transaction ends; returns it.
+
+    Every write raises the revision, so writers queue on its row anyway. Taking it
+    first, before any record, gives all writers one lock order (no deadlocks) and
+    makes each see the reports committed before it when it refreshes figures."""
+    return RegisterRevision.objects.select_for_update().get_or_create(pk=1)[0]
+
+
+def record_lock(*, record: models.Model, expected_version: int | None) -> models.Model:
+    """Lock a company or report for writing until the transaction ends; returns the row.
+
+    With `expected_version`, refuses (StaleWrite) if it changed since then."""
+    return _locked(type(record), record.pk, expected_version)
 
 
 def _locked(model: type[models.Model], pk: int, expected_version: int | None) -> models.Model:
+    register_lock()
     record = model.objects.select_for_update().get(pk=pk)
     if expected_version is not None and record.version != expected_version:
         raise StaleWrite(record=record, expected_version=expected_version)
@@ -64,6 +107,7 @@ def _locked(model: type[models.Model], pk: int, expected_version: int | None) ->
 @transaction.atomic
 def company_create(*, fields: dict) -> Company:
     """Validate and create a company; raises ValidationError naming the bad fields."""
+    register_lock()
     company = Company(**fields)
     company.full_clean()
     company.save()
@@ -94,6 +138,7 @@ def company_delete(*, company: Company, expected_version: int | None = None) -> 
 @transaction.atomic
 def report_create(*, company: Company, fields: dict) -> Report:
     """Validate and create a report; the company's current figures follow."""
+    register_lock()
     report = Report(company=company, **fields)
     report.full_clean()
     report.save()
@@ -117,10 +162,52 @@ def report_delete(*, report: Report, expected_version: int | None = None) -> Non
     _locked(Report, report.pk, expected_version).delete()
 
 
-def company_refresh_figures(*, company_id: int) -> bool:
+class _Deferred:
+    def __init__(self):
+        self.companies: dict[int, object] = {}
+        self.touched = False
+
+
+# Set inside a refresh_deferred block.
+_deferred: contextvars.ContextVar[_Deferred | None] = contextvars.ContextVar(
+    "deferred_refreshes", default=None
+)
+
+
+@contextmanager
+def refresh_deferred():
+    """Inside the block, report changes queue their company's figure refresh, and the
+    register revision rises once at the end, instead of after every row (bulk imports:
+    one refresh and one history record per company). A block that raises refreshes
+    nothing; its transaction is rolled back anyway."""
+    deferred = _Deferred()
+    token = _deferred.set(deferred)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for company_id, user in deferred.companies.items():
+        company_refresh_figures(company_id=company_id, user=user)
+    if deferred.touched:
+        register_touch()
+
+
+def company_figures_changed(*, company_id: int, user=None) -> None:
+    """A report of the company changed: refresh its figures now, or at the end of the
+    refresh_deferred block around this change."""
+    deferred = _deferred.get()
+    if deferred is None:
+        company_refresh_figures(company_id=company_id, user=user)
+    else:
+        deferred.companies.setdefault(company_id, user)
+
+
+def company_refresh_figures(*, company_id: int, user=None) -> bool:
     """Copy a company's current figures (as of today) from its reports onto the company.
 
-    Returns whether they changed; an unchanged company keeps its version."""
+    Returns whether they changed; an unchanged company keeps its version. A change
+    enters the company's history like any other, by `user` (default: the user of the
+    current request)."""
     figures = selectors.company_figures_as_of(company_id=company_id, day=timezone.localdate())
     unchanged = Q(**figures)
     changed = (
@@ -128,6 +215,13 @@ def company_refresh_figures(*, company_id: int) -> bool:
         .exclude(unchanged)
         .update(**figures, version=F("version") + 1, updated_at=timezone.now())
     )
+    if changed:
+        # update() sends no signal, so the history record is written here.
+        company = Company.objects.get(pk=company_id)
+        if user is not None:
+            company._history_user = user
+        company._change_reason = _("figures from its reports")
+        Company.history.bulk_history_create([company], update=True)
     return bool(changed)
 
 
@@ -149,6 +243,10 @@ def companies_refresh_figures(*, companies: QuerySet | None = None) -> int:
 
 def register_touch() -> None:
     """Raise the register revision, which invalidates cached figures and ETags."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.touched = True
+        return
     now = timezone.now()
     if not RegisterRevision.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
         RegisterRevision.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
@@ -159,6 +257,7 @@ def companies_set_published(*, companies: QuerySet, published: bool) -> int:
     """Publish or unpublish companies one by one, so that each change enters the history.
 
     Returns how many companies changed."""
+    register_lock()
     changed = 0
     for company in companies.select_for_update().exclude(is_published=published):
         company.is_published = published

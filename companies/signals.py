@@ -13,7 +13,9 @@ def report_changed(sender, instance, raw=False, origin=None, **kwargs):
     # A company deleted with its reports needs no refresh; fixtures carry their figures.
     if raw or isinstance(origin, Company):
         return
-    services.company_refresh_figures(company_id=instance.company_id)
+    services.company_figures_changed(
+        company_id=instance.company_id, user=getattr(instance, "_history_user", None)
+    )
 
 
 @receiver(post_save, sender=Company)

@@ -9,3 +9,8 @@ from park.settings import *  # noqa: F403
 # Hashing passwords slowly protects users, not tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # Commands run in a subprocess, and writers in threads, need the test database in a
+    # file (SQLite's shared in-memory cache ignores the busy timeout).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-park.sqlite3")}  # noqa: F405

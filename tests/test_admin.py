@@ -84,7 +84,11 @@ def test_editor_adds_a_company_with_an_inline_report(editor_client, editor):
     assert company.reports.get().direct_jobs == 14
     # The derived current figures follow the report saved inline.
     assert (company.declared_investment, company.direct_jobs) == (Decimal("2500000"), 14)
-    assert company.history.get().history_user == editor
+    # Created, then its figures from the report: both by the editor.
+    assert [(h.history_type, h.history_user) for h in company.history.all()] == [
+        ("~", editor),
+        ("+", editor),
+    ]
 
 
 def test_an_invalid_entry_shows_the_errors_and_saves_nothing(editor_client):
@@ -118,7 +122,10 @@ def test_history_shows_who_changed_what(editor_client, editor):
     company = Company.objects.get()
     change = reverse("admin:companies_company_change", args=[company.pk])
     form = company_form(
-        sector, legal_name="Svisloch Photonics JSC", **{"reports-TOTAL_FORMS": "0"}
+        sector,
+        legal_name="Svisloch Photonics JSC",
+        loaded_version=company.version,
+        **{"reports-TOTAL_FORMS": "0"},
     )
     assert editor_client.post(change, form).status_code == 302
     history = editor_client.get(reverse("admin:companies_company_history", args=[company.pk]))

@@ -1,0 +1,179 @@
+"""Reading the spreadsheets editors import, for the admin and `manage.py import_register`.
+
+Both read files here and import them through the resources (companies/resources.py),
+so a file means the same thing wherever it is loaded.
+"""
+
+import csv
+import io
+import zipfile
+
+import tablib
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from import_export.formats import base_formats
+
+from .resources import CompanyResource, Problem, RegisterResource, ReportResource
+
+RESOURCES: dict[str, type[RegisterResource]] = {
+    "companies": CompanyResource,
+    "reports": ReportResource,
+}
+# Excel saves CSV with the list separator of the user's locale (';' in Belarus and Russia).
+CSV_DELIMITERS = (",", ";", "\t")
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class SheetError(Exception):
+    """A file that cannot be read as a sheet; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def sheet_read(*, content: bytes, name: str = "") -> tablib.Dataset:
+    """Read a CSV (UTF-8, comma, semicolon or tab separated) or XLSX file (first sheet).
+
+    The format comes from the content (an XLSX file is a zip archive), so a wrong
+    extension does not matter. Blank lines are skipped; `dataset.line_numbers[i]` is
+    the line (CSV) or row (XLSX) of the file that data row `i` came from."""
+    if not content:
+        raise SheetError([Problem(None, "", _("The file is empty."))])
+    if content.startswith(XLSX_MAGIC) or name.lower().endswith(".xlsx"):
+        return _dataset(_xlsx_rows(content), exact=False)
+    return _dataset(_csv_rows(content), exact=True)
+
+
+def _csv_rows(content: bytes) -> list[tuple[int, list]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SheetError(
+            [
+                Problem(
+                    None,
+                    "",
+                    _("The file is not UTF-8 text (byte %(byte)s at position %(position)s). "
+                      "Save it as “CSV UTF-8” or as an XLSX workbook.")
+                    % {"byte": f"0x{content[error.start]:02X}", "position": error.start},
+                )
+            ]
+        ) from None  # fmt: skip
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows, line = [], 1
+    try:
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise SheetError(
+            [Problem(line, "", _("The file is not valid CSV: %s.") % error)]
+        ) from None
+    return rows
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SheetError(
+            [Problem(None, "", _("The file is not a readable XLSX workbook (%s).") % error)]
+        ) from None
+    try:
+        rows = [
+            (number, [_Formula() if cell.data_type == "f" else cell.value for cell in cells])
+            for number, cells in enumerate(book.worksheets[0].iter_rows(), 1)
+        ]
+    finally:
+        book.close()
+    return rows
+
+
+class _Formula:
+    """A formula cell: its value was computed by a spreadsheet program, if at all."""
+
+
+def _dataset(rows: list[tuple[int, list]], *, exact: bool) -> tablib.Dataset:
+    """The first non-blank line names the columns; with `exact`, every line must have
+    as many cells as there are columns (CSV), else short lines are padded (XLSX)."""
+    rows = [(line, cells) for line, cells in rows if not all(_blank(c) for c in cells)]
+    if not rows:
+        raise SheetError([Problem(None, "", _("The file has no header line."))])
+    (header_line, headers), data = rows[0], rows[1:]
+    # Spreadsheets often carry empty columns to the right of the data.
+    width = max(i + 1 for i, header in enumerate(headers) if not _blank(header))
+    names = [_header(h) for h in headers[:width]]
+    dataset = tablib.Dataset(headers=names)
+    problems = []
+    for line, cells in data:
+        used = max(i + 1 for i, cell in enumerate(cells) if not _blank(cell))
+        if used > width or (exact and len(cells) < width):
+            problems.append(
+                Problem(
+                    line,
+                    "",
+                    ngettext(
+                        "The line has %(cells)d cell; the header has %(width)d.",
+                        "The line has %(cells)d cells; the header has %(width)d.",
+                        max(used, len(cells)),
+                    )
+                    % {"cells": max(used, len(cells)), "width": width},
+                )
+            )
+            continue
+        cells = list(cells[:width]) + [None] * (width - len(cells))
+        problems.extend(
+            Problem(line, names[i], _("The cell holds a formula; paste its value instead."))
+            for i, cell in enumerate(cells)
+            if isinstance(cell, _Formula)
+        )
+        dataset.append(cells)
+    if problems:
+        raise SheetError(problems)
+    dataset.header_line = header_line
+    dataset.line_numbers = [line for line, cells in data]
+    return dataset
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _header(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def resource_for(*, headers: list[str], model: str | None = None) -> type[RegisterResource]:
+    """The resource a sheet is for: `model` if given, else the one whose columns the
+    header matches best (a companies sheet has `slug`, a reports sheet `reported_on`)."""
+    if model is not None:
+        return RESOURCES[model]
+    headers = {_header(h) for h in headers}
+    return max(RESOURCES.values(), key=lambda resource: len(headers & set(resource.columns())))
+
+
+class SheetFormat:
+    """An import format of the admin that reads files with `sheet_read`."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        return sheet_read(content=in_stream)
+
+    def is_binary(self):
+        # The admin then hands over bytes, and sheet_read decodes them strictly.
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+
+class CSVImport(SheetFormat, base_formats.CSV):
+    pass
+
+
+class XLSXImport(SheetFormat, base_formats.XLSX):
+    pass

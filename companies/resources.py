@@ -1,0 +1,493 @@
+"""The register as spreadsheets (django-import-export): what an export writes and an
+import reads.
+
+A sheet has exactly the export's columns, in any order. Rows are matched to records by
+natural keys (a company's slug; a report's company slug and date), and related records
+are named by natural keys too (ISO country code, sector slug, company slug), never by
+database ids. An import is all or nothing: one bad row refuses the whole file, and every
+bad row is reported with its line in the file. Values are checked by the models' own
+validation (full_clean: fields, clean() and constraints); the widgets here only read
+cells strictly, so that nothing is silently coerced.
+"""
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.results import Result, RowResult
+
+from . import services
+from .models import Company, Report, Sector
+from .spreadsheets import spreadsheet_safe, spreadsheet_unquote
+
+# history_change_reason is a CharField(max_length=100).
+CHANGE_REASON_MAX = 100
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _same(a, b) -> bool:
+    return a == b or (a in (None, "") and b in (None, ""))
+
+
+class TextWidget(widgets.CharWidget):
+    """Text as written; an empty cell is empty text, or None where the field allows it
+    (an untranslated description falls back to English)."""
+
+    def __init__(self, *, null: bool = False):
+        super().__init__(coerce_to_string=True, allow_blank=True)
+        self.null = null
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None if self.null else ""
+        return value if isinstance(value, str) else str(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class DateWidget(widgets.Widget):
+    """A date as YYYY-MM-DD (or a spreadsheet date cell); XLSX gets real dates."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return None
+        if isinstance(value, datetime):
+            if value.time() != datetime.min.time():
+                raise ValueError(_("Enter a date without a time, not “%s”.") % value)
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            if not ISO_DATE.fullmatch(text):
+                raise ValueError
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_("Enter a real date as YYYY-MM-DD, not “%s”.") % value) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return value.isoformat() if value else ""
+
+
+class DecimalWidget(widgets.Widget):
+    """An exact amount: digits and a decimal point, no thousands separators."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return None
+        if isinstance(value, bool):
+            raise ValueError(_("Enter a number, not “%s”.") % value)
+        if isinstance(value, float):
+            # XLSX stores numbers as binary floats; their shortest form is what was typed.
+            value = repr(value)
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValueError(
+                _("Enter a number such as 1234567.89 (a dot for decimals, no spaces or "
+                  "thousands separators), not “%s”.") % value
+            )  # fmt: skip
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return "" if value is None else format(value, "f")
+
+
+class IntegerWidget(DecimalWidget):
+    """A whole number, such as a headcount."""
+
+    def clean(self, value, row=None, **kwargs):
+        number = super().clean(value, row, **kwargs)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise ValueError(_("Enter a whole number, not “%s”.") % value)
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return "" if value is None else str(value)
+
+
+class BooleanWidget(widgets.Widget):
+    """Yes or no: 1 or 0 (true/false and yes/no are understood); XLSX gets TRUE/FALSE."""
+
+    TRUE = frozenset({"1", "true", "yes"})
+    FALSE = frozenset({"0", "false", "no"})
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = "" if value is None else str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("Enter 1 for yes or 0 for no, not “%s”.") % (value or ""))
+
+    def render(self, value, obj=None, **kwargs):
+        if kwargs.get("force_native_type"):
+            return value
+        return "1" if value else "0"
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A related record named by its slug; each slug is looked up once per import (each
+    import works on its own copy of the resource's fields)."""
+
+    def __init__(self, model):
+        super().__init__(model, field="slug")
+        self.found = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if _is_empty(value):
+            return None
+        slug = str(value).strip()
+        if slug not in self.found:
+            self.found[slug] = self.model.objects.filter(slug=slug).first()
+        if self.found[slug] is None:
+            raise ValueError(
+                _("There is no %(model)s with the slug “%(slug)s”.")
+                % {"model": self.model._meta.verbose_name, "slug": slug}
+            )
+        return self.found[slug]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.slug
+
+
+def column(name: str, widget: widgets.Widget) -> fields.Field:
+    """A column named like the model field it fills."""
+    return fields.Field(attribute=name, column_name=name, widget=widget)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an import is refused: a line of the file (None for the whole file), the
+    column concerned ('' for the row as a whole) and the reason."""
+
+    line: int | None
+    column: str
+    message: str
+
+    def __str__(self):
+        where = _("line %s") % self.line if self.line is not None else _("file")
+        if self.column:
+            where = f"{where}, {self.column}"
+        return f"{where}: {self.message}"
+
+
+class ImportResult(Result):
+    """An import's outcome, with every problem located by its line in the file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[Problem] = []
+        self.register_revision: int | None = None
+
+    @property
+    def created(self) -> int:
+        return 0 if self.problems else self.totals[RowResult.IMPORT_TYPE_NEW]
+
+    @property
+    def updated(self) -> int:
+        return 0 if self.problems else self.totals[RowResult.IMPORT_TYPE_UPDATE]
+
+    @property
+    def unchanged(self) -> int:
+        return 0 if self.problems else self.totals[RowResult.IMPORT_TYPE_SKIP]
+
+    @property
+    def refused_lines(self) -> int:
+        """How many lines of the file are wrong (the header counts as one)."""
+        return len({problem.line for problem in self.problems})
+
+    def has_errors(self):
+        return super().has_errors() or bool(self.problems)
+
+
+class RegisterResource(resources.ModelResource):
+    """What the register's spreadsheets have in common: strict cells, natural keys,
+    all-or-nothing imports that record who imported what, and neutralised exports."""
+
+    # What identifies a row's record, in words: "line 3 has the same slug".
+    key_description = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get_result_class(cls):
+        return ImportResult
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        """The columns an export writes and an import requires, in the export's order."""
+        return [field.column_name for field in cls().get_export_fields()]
+
+    # --- Export ----------------------------------------------------------------------
+
+    def export_field(self, field, instance, **kwargs):
+        return spreadsheet_safe(super().export_field(field, instance, **kwargs))
+
+    # --- Import ----------------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """Import every row or none: a dry run, or any bad row, rolls everything back.
+
+        `dataset.line_numbers` (from imports.sheet_read) locates rows in the file;
+        `expected_revision` refuses the import if the register changed since a preview."""
+        expected_revision = kwargs.pop("expected_revision", None)
+        for option in ("use_transactions", "collect_failed_rows"):
+            kwargs.pop(option, None)
+        kwargs["rollback_on_validation_errors"] = True
+        self._header_line = getattr(dataset, "header_line", 1)
+        self._lines = getattr(dataset, "line_numbers", None) or list(range(2, len(dataset) + 2))
+        self._seen_keys = {}
+        with transaction.atomic(using=self.get_db_connection_name()):
+            # Writers take the register's lock first, in one order, so none deadlocks.
+            revision = services.register_lock().number
+            problems = self._header_problems(dataset.headers)
+            if not problems and not len(dataset):
+                problems = [Problem(None, "", _("The file has no rows to import."))]
+            if not problems and expected_revision not in (None, revision):
+                problems = [
+                    Problem(
+                        None,
+                        "",
+                        _(
+                            "The register changed since the preview, so nothing was "
+                            "imported. Upload the file again to see an up-to-date preview."
+                        ),
+                    )
+                ]
+            if problems:
+                result = self.get_result_class()()
+                result.problems = problems
+            else:
+                # Figures are refreshed once per company, after the last row.
+                with services.refresh_deferred():
+                    result = super().import_data(
+                        dataset,
+                        dry_run=dry_run,
+                        raise_errors=False,
+                        use_transactions=True,
+                        **kwargs,
+                    )
+                result.problems = self._row_problems(result)
+            # The revision the rows were checked against, for the confirmation step.
+            result.register_revision = revision
+            if dry_run or result.problems:
+                transaction.set_rollback(True, using=self.get_db_connection_name())
+        return result
+
+    def _header_problems(self, headers) -> list[Problem]:
+        expected, line = self.columns(), self._header_line
+        headers = [str(h).strip() if h is not None else "" for h in headers or []]
+        problems = []
+        for position, header in enumerate(headers, 1):
+            if not header:
+                problems.append(Problem(line, "", _("Column %s has no name.") % position))
+            elif header not in expected:
+                problems.append(
+                    Problem(
+                        line,
+                        header,
+                        _("Unknown column; the columns are: %s.") % ", ".join(expected),
+                    )
+                )
+            elif headers.index(header) != position - 1:
+                problems.append(Problem(line, header, _("This column appears more than once.")))
+        problems.extend(
+            Problem(line, name, _("This column is missing."))
+            for name in expected
+            if name not in headers
+        )
+        return problems
+
+    def _row_problems(self, result) -> list[Problem]:
+        problems = [Problem(None, "", str(error.error)) for error in result.base_errors]
+        for row in result.invalid_rows:
+            line = self._line(row.number)
+            for name, messages in row.error_dict.items():
+                column = "" if name == NON_FIELD_ERRORS else name
+                problems.extend(Problem(line, column, message) for message in messages)
+        for row in result.error_rows:
+            line = self._line(row.number)
+            problems.extend(Problem(line, "", str(error.error)) for error in row.errors)
+        return sorted(problems, key=lambda p: (p.line or 0, p.column))
+
+    def _line(self, row_number: int) -> int:
+        return self._lines[row_number - 1]
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # The inverse of the export's neutralisation, for every cell alike.
+        row = OrderedDict((name, spreadsheet_unquote(value)) for name, value in row.items())
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            # A key that cannot be read is reported on its column by import_instance.
+            return None
+
+    def before_import_row(self, row, **kwargs):
+        key = self.row_key(row)
+        if key is None:
+            return
+        line = self._line(kwargs["row_number"])
+        first = self._seen_keys.setdefault(key, line)
+        if first != line:
+            raise ValidationError(
+                {
+                    self.get_import_id_fields()[-1]: _(
+                        "Line %(first)s has the same %(key)s; each record may appear only "
+                        "once in a file."
+                    )
+                    % {"first": first, "key": self.key_description}
+                }
+            )
+
+    def row_key(self, row) -> tuple | None:
+        """The natural key of a row as read (raw text where a cell cannot be read)."""
+        key = []
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            try:
+                value = field.clean(row)
+            except (ValueError, KeyError):
+                value = row.get(field.column_name)
+            if value is None or value == "":
+                return None
+            key.append(getattr(value, "pk", value))
+        return tuple(key)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # Unchanged means no field differs; empty text and None are the same value.
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        return all(
+            _same(field.get_value(instance), field.get_value(original))
+            for field in self.get_import_fields()
+        )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        if user is not None and user.is_authenticated:
+            instance._history_user = user
+        file_name = kwargs.get("file_name") or ""
+        instance._change_reason = (_("import of %s") % file_name)[:CHANGE_REASON_MAX]
+
+    def after_import_row(self, row, row_result, **kwargs):
+        row_result.line = self._line(kwargs["row_number"])
+        progress = kwargs.get("progress")
+        if progress is not None:
+            progress(1)
+
+    def after_import(self, dataset, result, **kwargs):
+        # Imports never carry database ids, so there is no sequence to reset.
+        pass
+
+
+class CompanyResource(RegisterResource):
+    """Companies, matched by slug; an empty slug creates a company whose slug is made
+    from its name."""
+
+    key_description = gettext_lazy("slug")
+
+    slug = column("slug", TextWidget())
+    name = column("name", TextWidget())
+    legal_name = column("legal_name", TextWidget())
+    country = column("country", TextWidget())
+    sector = column("sector", SlugWidget(Sector))
+    status = column("status", TextWidget())
+    resident_since = column("resident_since", DateWidget())
+    exited_on = column("exited_on", DateWidget())
+    exit_reason = column("exit_reason", TextWidget())
+    description_en = column("description_en", TextWidget(null=True))
+    description_ru = column("description_ru", TextWidget(null=True))
+    description_zh_hans = column("description_zh_hans", TextWidget(null=True))
+    website = column("website", TextWidget())
+    is_published = column("is_published", BooleanWidget())
+
+    class Meta:
+        model = Company
+        name = "companies"
+        fields = (
+            "slug",
+            "name",
+            "legal_name",
+            "country",
+            "sector",
+            "status",
+            "resident_since",
+            "exited_on",
+            "exit_reason",
+            "description_en",
+            "description_ru",
+            "description_zh_hans",
+            "website",
+            "is_published",
+        )
+        import_id_fields = ("slug",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Company.objects.select_related("sector")
+
+    def dehydrate_country(self, company):
+        return company.country.code or ""
+
+
+class ReportResource(RegisterResource):
+    """Reports, matched by company (slug) and date."""
+
+    key_description = gettext_lazy("company and date")
+
+    company = column("company", SlugWidget(Company))
+    reported_on = column("reported_on", DateWidget())
+    declared_investment = column("declared_investment", DecimalWidget())
+    realised_investment = column("realised_investment", DecimalWidget())
+    direct_jobs = column("direct_jobs", IntegerWidget())
+    source = column("source", TextWidget())
+
+    class Meta:
+        model = Report
+        name = "reports"
+        fields = (
+            "company",
+            "reported_on",
+            "declared_investment",
+            "realised_investment",
+            "direct_jobs",
+            "source",
+        )
+        import_id_fields = ("company", "reported_on")
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Report.objects.select_related("company")

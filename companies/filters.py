@@ -6,6 +6,7 @@ the same thing.
 
 import django_filters
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -20,6 +21,9 @@ ORDERINGS = {
     "direct_jobs": "direct_jobs",
 }
 
+# Names sort case-insensitively, as the model's default order and its index do.
+SORT_EXPRESSIONS = {"name": Lower("name")}
+
 
 class CompanyOrderingFilter(django_filters.OrderingFilter):
     """Sorts with missing figures last whatever the direction, and the primary key as a
@@ -27,7 +31,8 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
+        name = self.param_map[param.lstrip("-")]
+        field = SORT_EXPRESSIONS.get(name, F(name))
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):

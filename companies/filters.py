@@ -50,6 +50,8 @@ class CompanyFilter(django_filters.FilterSet):
         choices=countries, label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code; repeatable.")
     )
     sector = django_filters.ModelMultipleChoiceFilter(
+        # The lookup compares each chosen sector's slug, so it must go through the slug.
+        field_name="sector__slug",
         queryset=Sector.objects.all(),
         to_field_name="slug",
         label=_("Sector"),

@@ -13,7 +13,6 @@ from datetime import date
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -186,6 +185,14 @@ def expected_version(request) -> int | None:
 # --- Companies ------------------------------------------------------------------------
 
 
+def company_or_404(companies: QuerySet, slug: str) -> Company:
+    """The company at `slug` among `companies`; a draft hidden from the caller is missing."""
+    company = companies.filter(slug=slug).first()
+    if company is None:
+        raise exceptions.NotFound(_("No company has this address."))
+    return company
+
+
 def company_rows(queryset: QuerySet) -> QuerySet:
     """Companies with the translated columns CompanySerializer reads, in the active language."""
     return queryset.annotate(**CompanySerializer.annotations())
@@ -328,8 +335,8 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
             request, row
         )
 
-    def _locked_company(self, slug: str) -> Company:
-        return get_object_or_404(self.get_queryset(), slug=slug)
+    def _company(self, slug: str) -> Company:
+        return company_or_404(self.get_queryset(), slug)
 
     @extend_schema(
         request=CompanyWriteSerializer,
@@ -349,7 +356,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
         return response
 
     def _update(self, request, slug, *, partial: bool):
-        company = self._locked_company(slug)
+        company = self._company(slug)
         version = expected_version(request)
         serializer = CompanyWriteSerializer(company, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -382,7 +389,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     )
     def destroy(self, request, slug=None):
         """Delete a company and its reports."""
-        company = self._locked_company(slug)
+        company = self._company(slug)
         services.company_delete(company=company, expected_version=expected_version(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -403,8 +410,8 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # The company's visibility decides the reports': a draft's answer 404.
-        self.company = get_object_or_404(
-            Company.objects.visible_to(request.user), slug=kwargs["company_slug"]
+        self.company = company_or_404(
+            Company.objects.visible_to(request.user), kwargs["company_slug"]
         )
 
     def _context(self):
@@ -424,7 +431,10 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
         return self.conditional(request, build)
 
     def _report(self, pk) -> Report:
-        return get_object_or_404(self.get_queryset(), pk=pk)
+        report = self.get_queryset().filter(pk=pk).first()
+        if report is None:
+            raise exceptions.NotFound(_("This company has no report with this number."))
+        return report
 
     def _detail_response(self, request, report, *, status_code=status.HTTP_200_OK):
         response = Response(

@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from knox.models import AuthToken
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
@@ -509,18 +510,27 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
 # --- Figures --------------------------------------------------------------------------
 
 
-class AsOfSerializer(serializers.Serializer):
-    as_of = serializers.DateField(
-        required=False, input_formats=["%Y-%m-%d"], validators=[validate_not_in_future]
-    )
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def as_of(request) -> date:
-    """The `as_of` parameter: a day, not in the future; default today."""
-    params = AsOfSerializer(data=request.query_params)
-    if not params.is_valid():
-        raise exceptions.ValidationError(params.errors)
-    return params.validated_data.get("as_of") or timezone.localdate()
+    """The `as_of` parameter: a day written YYYY-MM-DD, not in the future; default today."""
+    raw = request.query_params.get("as_of")
+    if raw is None:
+        return timezone.localdate()
+    try:
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise exceptions.ValidationError(
+            {"as_of": [_("'%(value)s' is not a date; write it YYYY-MM-DD.") % {"value": raw}]}
+        ) from None
+    try:
+        validate_not_in_future(day)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({"as_of": error.messages}) from None
+    return day
 
 
 def _totals(row: dict) -> dict:

@@ -5,10 +5,13 @@ the same thing.
 """
 
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Company, Sector
 
@@ -42,6 +45,18 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "pk")
 
 
+class WholeNumberRangeField(django_filters.fields.RangeField):
+    def __init__(self, *args, **kwargs):
+        fields = (forms.IntegerField(min_value=0), forms.IntegerField(min_value=0))
+        super().__init__(fields, *args, **kwargs)
+
+
+class WholeNumberRangeFilter(django_filters.RangeFilter):
+    """A range of counts (such as jobs): whole numbers, not decimals."""
+
+    field_class = WholeNumberRangeField
+
+
 class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), help_text=_("Words in the name or description.")
@@ -49,13 +64,16 @@ class CompanyFilter(django_filters.FilterSet):
     country = django_filters.MultipleChoiceFilter(
         choices=countries, label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code; repeatable.")
     )
-    sector = django_filters.ModelMultipleChoiceFilter(
-        # The lookup compares each chosen sector's slug, so it must go through the slug.
-        field_name="sector__slug",
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        label=_("Sector"),
-        help_text=_("Sector slug; repeatable."),
+    # The lookup compares each chosen sector's slug, so it goes through sector__slug; the
+    # schema generator cannot follow that path and is told the type.
+    sector = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelMultipleChoiceFilter(
+            field_name="sector__slug",
+            queryset=Sector.objects.all(),
+            to_field_name="slug",
+            label=_("Sector"),
+            help_text=_("Sector slug; repeatable."),
+        )
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Company.Status.choices, label=_("Status"), help_text=_("Repeatable.")
@@ -72,7 +90,7 @@ class CompanyFilter(django_filters.FilterSet):
         label=_("Realised investment, USD"),
         help_text=_("realised_investment_min and realised_investment_max, inclusive."),
     )
-    direct_jobs = django_filters.RangeFilter(
+    direct_jobs = WholeNumberRangeFilter(
         label=_("Direct jobs"), help_text=_("direct_jobs_min and direct_jobs_max, inclusive.")
     )
     updated_since = django_filters.IsoDateTimeFilter(

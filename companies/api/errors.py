@@ -29,6 +29,9 @@ def exception_handler(exc, context):
     fields, a stale one 412, a clash that only the database saw 409."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=validation_messages(exc))
+    elif isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON is bad input like any other: a 400 in the same shape.
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
     elif isinstance(exc, StaleWrite):
         set_rollback()
         body = {

@@ -53,10 +53,17 @@ EXPORT_FORMATS = (CSVRenderer.format, NDJSONRenderer.format)
 
 
 class ContentNegotiation(negotiation.DefaultContentNegotiation):
-    """An unknown `format=` is a bad parameter (400 naming it), not a missing page (404)."""
+    """An unknown `format=` on a read is a bad parameter (400 naming it), not a missing
+    page (404); other methods answer in JSON whatever it says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        self.reading = request.method in ("GET", "HEAD")
+        return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
         matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching and not self.reading:
+            return renderers
         if not matching:
             formats = ", ".join(renderer.format for renderer in renderers)
             raise exceptions.ValidationError(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from companies import selectors
@@ -153,6 +153,7 @@ class CompanySerializer(RowSerializer):
         return f"{self._base_url()}{row['slug']}/reports/"
 
 
+@extend_schema_serializer(many=False)
 class CompanyPageSerializer(serializers.Serializer):
     """One page of companies; follow `next` (or the Link header) for the next one."""
 
@@ -246,6 +247,7 @@ class ReportWriteSerializer(serializers.ModelSerializer):
         return value
 
 
+@extend_schema_serializer(many=False)
 class ReportListSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     results = ReportSerializer(many=True)

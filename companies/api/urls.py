@@ -11,7 +11,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("companies", views.CompanyViewSet, basename="company")
 router.register(
-    r"companies/(?P<company_slug>[-\w]+)/reports", views.ReportViewSet, basename="report"
+    r"companies/(?P<company_slug>[^/]+)/reports", views.ReportViewSet, basename="report"
 )
 
 urlpatterns = [

@@ -202,11 +202,35 @@ def company_rows(queryset: QuerySet) -> QuerySet:
 COLUMNS = [*CompanySerializer.COLUMNS, "sector_name", "description_text"]
 
 
+LIST_PARAMETERS = ("fields", "cursor", "page", "page_size", api_settings.URL_FORMAT_OVERRIDE)
+
+
+def filter_parameters(filterset) -> list[str]:
+    """The query parameters a FilterSet reads (a range filter reads two)."""
+    names = []
+    for name, field in filterset.form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names += [f"{name}_{suffix}" for suffix in suffixes] if suffixes else [name]
+    return names
+
+
+def reject_empty(request, names) -> None:
+    """A known parameter given without a value is refused rather than ignored."""
+    empty = {
+        name: [_("Give a value, or leave the parameter out.")]
+        for name in names
+        if "" in request.query_params.getlist(name)
+    }
+    if empty:
+        raise exceptions.ValidationError(empty)
+
+
 class CompanyViewSet(ConditionalMixin, GenericViewSet):
     """Companies of the register, addressed by slug."""
 
     lookup_field = "slug"
-    lookup_value_regex = r"[-\w]+"
+    # Anything up to the next slash reaches the view, so that every miss answers in JSON.
+    lookup_value_regex = r"[^/]+"
     filter_backends = [DjangoFilterBackend]
     filterset_class = CompanyFilter
     serializer_class = CompanySerializer
@@ -233,6 +257,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
         """The visible companies after CompanyFilter, and the ordering it parsed."""
         backend = DjangoFilterBackend()
         filterset = backend.get_filterset(self.request, self.get_queryset(), self)
+        reject_empty(self.request, [*filter_parameters(filterset), *LIST_PARAMETERS])
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         return filterset.qs, filterset.form.cleaned_data.get("ordering")
@@ -248,12 +273,12 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
             ),
             OpenApiParameter(
                 "page",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1},
                 description="Page number from 1: switches to numbered pages with a count.",
             ),
             OpenApiParameter(
                 "page_size",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": pagination.MAX_PAGE_SIZE},
                 description=f"Companies per page, 1 to {pagination.MAX_PAGE_SIZE}; "
                 f"default {pagination.DEFAULT_PAGE_SIZE}.",
             ),
@@ -403,7 +428,7 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
 
     permission_model = Report
     serializer_class = ReportSerializer
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[^/]+"
 
     def get_queryset(self):
         return Report.objects.filter(company=self.company).order_by("-reported_on")
@@ -431,8 +456,8 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
 
         return self.conditional(request, build)
 
-    def _report(self, pk) -> Report:
-        report = self.get_queryset().filter(pk=pk).first()
+    def _report(self, pk: str) -> Report:
+        report = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
         if report is None:
             raise exceptions.NotFound(_("This company has no report with this number."))
         return report

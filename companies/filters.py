@@ -42,7 +42,9 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
-        return qs.order_by(*ordering, "pk")
+        # The tie-breaker follows the last field's direction, so that an index on
+        # (field, id) yields the order in either direction without sorting ties.
+        return qs.order_by(*ordering, "-pk" if value[-1].startswith("-") else "pk")
 
 
 class WholeNumberRangeField(django_filters.fields.RangeField):
@@ -61,13 +63,19 @@ class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), help_text=_("Words in the name or description.")
     )
+    # distinct=False: each filter tests a column of the company itself, which cannot
+    # duplicate rows, and DISTINCT would stop an index from serving the ordering.
     country = django_filters.MultipleChoiceFilter(
-        choices=countries, label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code; repeatable.")
+        distinct=False,
+        choices=countries,
+        label=_("Country"),
+        help_text=_("ISO 3166-1 alpha-2 code; repeatable."),
     )
     # The lookup compares each chosen sector's slug, so it goes through sector__slug; the
     # schema generator cannot follow that path and is told the type.
     sector = extend_schema_field(OpenApiTypes.STR)(
         django_filters.ModelMultipleChoiceFilter(
+            distinct=False,
             field_name="sector__slug",
             queryset=Sector.objects.all(),
             to_field_name="slug",
@@ -76,7 +84,10 @@ class CompanyFilter(django_filters.FilterSet):
         )
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Company.Status.choices, label=_("Status"), help_text=_("Repeatable.")
+        distinct=False,
+        choices=Company.Status.choices,
+        label=_("Status"),
+        help_text=_("Repeatable."),
     )
     resident_since = django_filters.DateFromToRangeFilter(
         label=_("Resident since"),

@@ -160,6 +160,10 @@ CACHES = {
 
 # --- REST API ------------------------------------------------------------------------
 
+# How long the API keeps computed figures (stats, countries, sectors, claims) in the
+# cache; any change to the register makes them stale at once whatever this says.
+API_CACHE_SECONDS = env.int("DJANGO_API_CACHE_SECONDS", default=600)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["companies.api.permissions.ModelPermissionsOrReadOnly"],

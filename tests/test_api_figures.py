@@ -265,6 +265,19 @@ def test_repeated_figure_request_answers_304_until_the_register_changes(api, reg
     assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS, CLAIMS])
+def test_figures_are_computed_once_per_register_revision(
+    api, editor_api, register, url, django_assert_max_num_queries
+):
+    first = api.get(url).json()
+    with django_assert_max_num_queries(1):  # the revision, which names the cached copy
+        assert api.get(url).json() == first
+    # Another audience or another language is another copy.
+    assert editor_api.get(url).json() != first or url == CLAIMS
+    CompanyFactory(name="Newcomer", sector=SectorFactory(slug="research"))
+    assert api.get(url).json() != first or url == CLAIMS
+
+
 def test_etag_depends_on_as_of(api, register):
     etag = api.get(STATS, {"as_of": "2019-12-31"})["ETag"]
     other = api.get(STATS, {"as_of": "2018-12-31"}, HTTP_IF_NONE_MATCH=etag)

@@ -1,10 +1,11 @@
 """Paging of the companies list.
 
 Cursor paging (the default) is keyset paging: each page continues after the sort value
-and primary key of the previous page's last row, so its cost does not grow with depth
-and no COUNT runs. Rows without the sort value (a company with no reported figure) come
-last in either direction, so a page is read from two segments, the rows with a value
-and then the rows without, each an index-friendly range. Page-number paging (`page=`)
+and primary key of the previous page's last row (ties go by primary key in the sort's
+direction), so its cost does not grow with depth and no COUNT runs. Rows without the sort
+value (a company with no reported figure) come last in either direction, so a page is
+read from two segments, the rows with a value and then the rows without, each an
+index-friendly range. Page-number paging (`page=`)
 counts the rows and pays OFFSET, for clients that need totals and random access.
 """
 
@@ -72,6 +73,9 @@ class Keyset:
         self.field = Company._meta.get_field(self.field_name)
         self.expression = SORT_EXPRESSIONS.get(self.field_name, F(self.field_name))
         self.after = self._decode(request.query_params.get("cursor"))
+        # Ties go by primary key in the same direction, as CompanyOrderingFilter orders them.
+        self.pk_order = "-pk" if self.descending else "pk"
+        self.pk_after = "pk__lt" if self.descending else "pk__gt"
 
     def page(self, request, queryset: QuerySet, *, columns: list[str], size: int) -> Page:
         after = self.after
@@ -81,9 +85,9 @@ class Keyset:
         if after is None or after[0] is not None:
             rows = list(self._valued(queryset, after).values(*columns)[: size + 1])
         if self.field.null and len(rows) <= size:
-            missing = queryset.filter(**{f"{SORT_COLUMN}__isnull": True}).order_by("pk")
+            missing = queryset.filter(**{f"{SORT_COLUMN}__isnull": True}).order_by(self.pk_order)
             if after is not None and after[0] is None:
-                missing = missing.filter(pk__gt=after[1])
+                missing = missing.filter(**{self.pk_after: after[1]})
             rows += list(missing.values(*columns)[: size + 1 - len(rows)])
         has_next = len(rows) > size
         rows = rows[:size]
@@ -103,13 +107,14 @@ class Keyset:
             # A range on the sort value (which an index serves), less the rows of the
             # same value already given.
             bound = "lte" if self.descending else "gte"
+            seen = "pk__gte" if self.descending else "pk__lte"
             rows = rows.filter(**{f"{SORT_COLUMN}__{bound}": value}).exclude(
-                **{SORT_COLUMN: value, "pk__lte": pk}
+                **{SORT_COLUMN: value, seen: pk}
             )
-        # Plain ASC/DESC: the rows without a value are excluded, so an index on the field
-        # reads in order in either direction.
+        # Plain ASC/DESC: the rows without a value are excluded, so an index on
+        # (field, id) reads them in order in either direction.
         order = F(SORT_COLUMN).desc() if self.descending else F(SORT_COLUMN).asc()
-        return rows.order_by(order, "pk")
+        return rows.order_by(order, self.pk_order)
 
     def _encode(self, row: dict) -> str:
         value = row[SORT_COLUMN]
@@ -138,13 +143,16 @@ class Keyset:
         return value, pk
 
 
-def number_page(request, queryset: QuerySet, *, columns: list[str], size: int) -> Page:
-    """Page `page` (from 1) of the list, with the count of all rows."""
+def number_page(
+    request, queryset: QuerySet, *, columns: list[str], size: int, count_from: QuerySet
+) -> Page:
+    """Page `page` (from 1) of the list, with the count of all rows (of `count_from`, the
+    same rows without the joins that only add columns)."""
     raw = request.query_params.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
         raise exceptions.ValidationError({"page": [_("Give a page number from 1.")]})
     number = int(raw)
-    count = queryset.count()
+    count = count_from.count()
     last = max(1, math.ceil(count / size))
     if number > last:
         raise exceptions.NotFound(

@@ -9,8 +9,11 @@ services, with If-Match checked against the record's version under a row lock.
 import hashlib
 import re
 from datetime import date
+from functools import cache
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -153,13 +156,24 @@ class ConditionalMixin:
         private = drafts_visible(request.user) or request.auth is not None
         response["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
 
-    def conditional(self, request, build, *, version: int | None = None):
-        """Answer 304 if the client's copy is current, else `build()` with validators."""
+    def conditional(self, request, build, *, version: int | None = None, cached=False):
+        """Answer 304 if the client's copy is current, else `build()` with validators.
+
+        With `cached`, `build()` returns data, kept in the cache under the ETag: the ETag
+        names the register's revision, so a change makes every copy unreachable."""
         etag, last_modified = self.register_validators(request, version=version)
         response = self.not_modified(request, etag, last_modified)
         if response is not None:
             return response
-        response = build()
+        if cached:
+            key = f"api:{etag}"
+            data = django_cache.get(key)
+            if data is None:
+                data = build()
+                django_cache.set(key, data, settings.API_CACHE_SECONDS)
+            response = Response(data)
+        else:
+            response = build()
         self._set_validators(request, response, etag, last_modified)
         return response
 
@@ -205,13 +219,14 @@ COLUMNS = [*CompanySerializer.COLUMNS, "sector_name", "description_text"]
 LIST_PARAMETERS = ("fields", "cursor", "page", "page_size", api_settings.URL_FORMAT_OVERRIDE)
 
 
-def filter_parameters(filterset) -> list[str]:
-    """The query parameters a FilterSet reads (a range filter reads two)."""
-    names = []
-    for name, field in filterset.form.fields.items():
+@cache
+def filter_parameters() -> frozenset[str]:
+    """The query parameters CompanyFilter reads (a range filter reads two)."""
+    names = set()
+    for name, field in CompanyFilter().form.fields.items():
         suffixes = getattr(field.widget, "suffixes", None)
-        names += [f"{name}_{suffix}" for suffix in suffixes] if suffixes else [name]
-    return names
+        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return frozenset(names)
 
 
 def reject_empty(request, names) -> None:
@@ -255,9 +270,13 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
 
     def _filtered(self):
         """The visible companies after CompanyFilter, and the ordering it parsed."""
+        reject_empty(self.request, [*filter_parameters(), *LIST_PARAMETERS])
+        if filter_parameters().isdisjoint(self.request.query_params):
+            # Building the FilterSet's form costs milliseconds; without a filter it has
+            # nothing to do.
+            return self.get_queryset(), None
         backend = DjangoFilterBackend()
         filterset = backend.get_filterset(self.request, self.get_queryset(), self)
-        reject_empty(self.request, [*filter_parameters(filterset), *LIST_PARAMETERS])
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         return filterset.qs, filterset.form.cleaned_data.get("ordering")
@@ -324,7 +343,9 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
             if keyset is not None:
                 page = keyset.page(request, rows, columns=COLUMNS, size=size)
             else:
-                page = pagination.number_page(request, rows, columns=COLUMNS, size=size)
+                page = pagination.number_page(
+                    request, rows, columns=COLUMNS, size=size, count_from=queryset
+                )
             body = {} if page.count is None else {"count": page.count}
             body["next"] = page.next_url
             body["previous"] = page.previous_url
@@ -575,7 +596,7 @@ class FiguresView(ConditionalMixin, APIView):
 
     def get(self, request):
         day = as_of(request)
-        return self.conditional(request, lambda: Response(self.figures(day)))
+        return self.conditional(request, lambda: self.figures(day), cached=True)
 
 
 class StatsView(FiguresView):
@@ -665,7 +686,7 @@ class ClaimsView(ConditionalMixin, APIView):
     )
     def get(self, request):
         """Each published claim beside the register's own figures as of its date."""
-        return self.conditional(request, lambda: Response(self.claims()))
+        return self.conditional(request, self.claims, cached=True)
 
     def claims(self) -> dict:
         results = []

@@ -433,6 +433,13 @@ def test_etag_differs_by_language_and_by_who_may_see_drafts(api, editor_api, reg
     assert api.get(LIST, HTTP_IF_NONE_MATCH=editor_api.get(LIST)["ETag"]).status_code == 200
 
 
+def test_head_answers_like_get_without_a_body(api, register):
+    get, head = api.get(LIST), api.head(LIST)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get["ETag"]
+
+
 def test_responses_vary_by_language_and_credentials(api, register):
     vary = api.get(LIST)["Vary"]
     for header in ("Accept", "Accept-Language", "Authorization"):

@@ -113,6 +113,28 @@ def test_ndjson_lines_equal_the_list_items(api, register):
     assert [json.loads(line) for line in lines] == api.get(LIST).json()["results"]
 
 
+@pytest.mark.parametrize(
+    ("path", "params"), [("export.csv", {}), ("export.ndjson", {}), ("", {"format": "csv"})]
+)
+def test_export_operations_answer_like_the_format_parameter(api, register, path, params):
+    response = api.get(f"{LIST}{path}", {"country": "CN", **params})
+    text = streamed(response)
+    if path.endswith("ndjson"):
+        assert [json.loads(line)["slug"] for line in text.splitlines()] == ["alpha"]
+        assert response["Content-Type"] == "application/x-ndjson"
+    else:
+        assert text == streamed(api.get(LIST, {"country": "CN", "format": "csv"}))
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_export_operation_refuses_a_bad_filter_in_json(api, register):
+    response = api.get(f"{LIST}export.csv", {"country": "XX"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "country": ["Select a valid choice. XX is not one of the available choices."]
+    }
+
+
 def test_csv_is_chosen_by_accept_header_too(api, register):
     response = api.get(LIST, HTTP_ACCEPT="text/csv")
     assert streamed(response).startswith("slug,name,")

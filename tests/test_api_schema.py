@@ -63,6 +63,16 @@ def test_list_parameters_are_documented(api):
     assert set(operation["responses"]["200"]["content"]) == {
         "application/json", "text/csv", "application/x-ndjson"
     }  # fmt: skip
+    # The exports also have an operation each, with one format, which generated clients
+    # parse right.
+    paths = api.get(SCHEMA, {"format": "json"}).json()["paths"]
+    for path, media_type in [
+        ("export.csv", "text/csv"),
+        ("export.ndjson", "application/x-ndjson"),
+    ]:
+        export = paths[f"/api/v1/companies/{path}"]["get"]
+        assert set(export["responses"]["200"]["content"]) == {media_type}
+        assert {"q", "country", "ordering"} <= {p["name"] for p in export["parameters"]}
 
 
 @pytest.mark.django_db

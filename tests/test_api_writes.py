@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -281,6 +283,26 @@ def test_reports_sub_resource_lists_a_companys_reports_newest_first(api, acme):
     assert first["direct_jobs"] == 15
     assert first["declared_investment"] == "1000000.00"
     assert api.get(first["url"]).json() == first
+
+
+def test_reports_list_query_count_does_not_grow_with_the_number_of_reports(
+    api, acme, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(f"{LIST}acme/reports/").json()["count"] == 1
+    for year in range(2000, 2020):
+        ReportFactory(company=acme, reported_on=date(year, 6, 30))
+    with django_assert_max_num_queries(3):  # revision, company, reports
+        assert api.get(f"{LIST}acme/reports/").json()["count"] == 21
+    assert len(one) <= 3
+
+
+def test_options_describes_the_endpoint_without_changing_anything(api, editor_api, acme):
+    for client in (api, editor_api):
+        response = client.options(LIST)
+        assert response.status_code == 200
+        assert "application/json" in response.json()["renders"]
+    assert Company.objects.count() == 1
 
 
 def test_adding_a_report_updates_the_companys_figures(editor_api, acme):

@@ -1,7 +1,5 @@
 from rest_framework import throttling
 
-from .renderers import EXPORT_FORMATS
-
 
 class ExportRateThrottle(throttling.SimpleRateThrottle):
     """Whole-register exports (CSV, NDJSON) have their own, lower limit per client."""
@@ -9,8 +7,8 @@ class ExportRateThrottle(throttling.SimpleRateThrottle):
     scope = "export"
 
     def get_cache_key(self, request, view):
-        renderer = getattr(request, "accepted_renderer", None)
-        if renderer is None or renderer.format not in EXPORT_FORMATS:
+        export_format = getattr(view, "export_format", None)
+        if export_format is None or export_format(request) is None:
             return None
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}

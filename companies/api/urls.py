@@ -16,6 +16,17 @@ router.register(
 
 urlpatterns = [
     path("", views.RootView.as_view(), name="root"),
+    # Before the router's routes, whose slug pattern would take these addresses.
+    path(
+        "companies/export.csv",
+        views.CompanyViewSet.as_view({"get": "export_csv"}),
+        name="company-export-csv",
+    ),
+    path(
+        "companies/export.ndjson",
+        views.CompanyViewSet.as_view({"get": "export_ndjson"}),
+        name="company-export-ndjson",
+    ),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("stats/years/", views.YearsView.as_view(), name="stats-years"),
     path("countries/", views.CountriesView.as_view(), name="countries"),

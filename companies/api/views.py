@@ -71,6 +71,8 @@ from .throttling import LoginRateThrottle
 
 # --- Documented errors ----------------------------------------------------------------
 
+JSON = ORJSONRenderer.media_type
+
 ERRORS = {
     400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Bad input, by field or parameter."),
     401: OpenApiResponse(ErrorSerializer, description="No token, or a bad or expired one."),
@@ -86,7 +88,8 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag or date 
 
 
 def errors(*codes: int) -> dict:
-    return {code: ERRORS[code] for code in codes}
+    # Errors are JSON whatever the endpoint's other formats.
+    return {(code, JSON): ERRORS[code] for code in codes}
 
 
 READ_ERRORS = (400, 401, 406, 429)
@@ -255,10 +258,25 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     def get_queryset(self):
         return Company.objects.visible_to(self.request.user)
 
+    # The exports also answer `format=csv` / `format=ndjson` on the list; they have their
+    # own operations too, because a generated client expects one format per operation.
+    EXPORT_ACTIONS = {"export_csv": CSVRenderer, "export_ndjson": NDJSONRenderer}
+
     def get_renderers(self):
-        if self.action != "list":
-            return [ORJSONRenderer()]
-        return super().get_renderers()
+        if self.action in self.EXPORT_ACTIONS:
+            return [ORJSONRenderer(), self.EXPORT_ACTIONS[self.action]()]
+        if self.action in ("list", None):  # None: a method the route does not map (405)
+            return super().get_renderers()
+        return [ORJSONRenderer()]
+
+    def export_format(self, request) -> str | None:
+        """The export this request asks for, if any (throttled separately)."""
+        if self.action in self.EXPORT_ACTIONS:
+            return self.EXPORT_ACTIONS[self.action].format
+        renderer = getattr(request, "accepted_renderer", None)
+        if self.action == "list" and renderer and renderer.format in EXPORT_FORMATS:
+            return renderer.format
+        return None
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors of an export request answer in JSON like any other.
@@ -305,27 +323,65 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
                 "format",
                 OpenApiTypes.STR,
                 enum=["json", "csv", "ndjson"],
-                description="csv or ndjson: every matching company, streamed, not paged.",
+                description="csv or ndjson: every matching company, streamed, not paged "
+                "(as the export operations answer).",
             ),
         ],
         responses={
-            (200, "application/json"): CompanyPageSerializer,
-            (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/x-ndjson"): OpenApiTypes.STR,
+            (200, JSON): CompanyPageSerializer,
+            (200, CSVRenderer.media_type): OpenApiTypes.STR,
+            (200, NDJSONRenderer.media_type): OpenApiTypes.STR,
             304: NOT_MODIFIED,
             **errors(*READ_ERRORS),
-            404: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="A page beyond the last."),
+            (404, JSON): OpenApiResponse(
+                FIELD_ERRORS_SCHEMA, description="A page beyond the last."
+            ),
         },
     )
     def list(self, request):
-        """Companies matching the filters, a page at a time, or all of them as an export."""
+        """Companies matching the filters, a page at a time (`format=csv` or `ndjson`:
+        all of them, as in the export operations)."""
+        return self._list(request, self.export_format(request))
+
+    @extend_schema(
+        operation_id="companies_export_csv",
+        filters=True,
+        responses={
+            (200, CSVRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.STR, description="One row per company; see the README's columns."
+            ),
+            304: NOT_MODIFIED,
+            **errors(*READ_ERRORS),
+        },
+    )
+    def export_csv(self, request):
+        """Every company matching the filters as CSV, streamed; formula-like cells are
+        neutralised."""
+        return self._list(request, CSVRenderer.format)
+
+    @extend_schema(
+        operation_id="companies_export_ndjson",
+        filters=True,
+        parameters=[FIELDS],
+        responses={
+            (200, NDJSONRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.STR, description="One company per line, as in the list."
+            ),
+            304: NOT_MODIFIED,
+            **errors(*READ_ERRORS),
+        },
+    )
+    def export_ndjson(self, request):
+        """Every company matching the filters as newline-delimited JSON, streamed."""
+        return self._list(request, NDJSONRenderer.format)
+
+    def _list(self, request, export: str | None):
         queryset, ordering = self._filtered()
         serializer = CompanySerializer(
             fields=parse_fields(request, CompanySerializer), context={"request": request}
         )
         rows = company_rows(queryset)
-        export = request.accepted_renderer.format
-        if export in EXPORT_FORMATS:
+        if export is not None:
             return self.conditional(
                 request,
                 lambda: companies_export(
@@ -371,7 +427,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
 
     @extend_schema(
         parameters=[FIELDS],
-        responses={200: CompanySerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS, 404)},
+        responses={(200, JSON): CompanySerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS, 404)},
     )
     def retrieve(self, request, slug=None):
         """One company; drafts answer 404 to all but editors."""
@@ -387,7 +443,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
 
     @extend_schema(
         request=CompanyWriteSerializer,
-        responses={201: CompanySerializer, **errors(*WRITE_ERRORS)},
+        responses={(201, JSON): CompanySerializer, **errors(*WRITE_ERRORS)},
     )
     def create(self, request):
         """Add a company; its figures follow from the reports added to it."""
@@ -415,7 +471,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     @extend_schema(
         parameters=[IF_MATCH],
         request=CompanyWriteSerializer,
-        responses={200: CompanySerializer, **errors(*WRITE_ERRORS)},
+        responses={(200, JSON): CompanySerializer, **errors(*WRITE_ERRORS)},
     )
     def update(self, request, slug=None):
         """Replace a company's editable fields."""
@@ -424,7 +480,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     @extend_schema(
         parameters=[IF_MATCH],
         request=CompanyWriteSerializer,
-        responses={200: CompanySerializer, **errors(*WRITE_ERRORS)},
+        responses={(200, JSON): CompanySerializer, **errors(*WRITE_ERRORS)},
     )
     def partial_update(self, request, slug=None):
         """Change some of a company's editable fields."""
@@ -465,7 +521,11 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
         return {"request": self.request, "company_slug": self.company.slug}
 
     @extend_schema(
-        responses={200: ReportListSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS, 404)}
+        responses={
+            (200, JSON): ReportListSerializer,
+            304: NOT_MODIFIED,
+            **errors(*READ_ERRORS, 404),
+        }
     )
     def list(self, request, company_slug=None):
         """Every report of the company."""
@@ -492,7 +552,7 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
         return response
 
     @extend_schema(
-        responses={200: ReportSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS, 404)}
+        responses={(200, JSON): ReportSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS, 404)}
     )
     def retrieve(self, request, company_slug=None, pk=None):
         """One report."""
@@ -503,7 +563,8 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
         )
 
     @extend_schema(
-        request=ReportWriteSerializer, responses={201: ReportSerializer, **errors(*WRITE_ERRORS)}
+        request=ReportWriteSerializer,
+        responses={(201, JSON): ReportSerializer, **errors(*WRITE_ERRORS)},
     )
     def create(self, request, company_slug=None):
         """Add a report; the company's current figures follow."""
@@ -529,7 +590,7 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
     @extend_schema(
         parameters=[IF_MATCH],
         request=ReportWriteSerializer,
-        responses={200: ReportSerializer, **errors(*WRITE_ERRORS)},
+        responses={(200, JSON): ReportSerializer, **errors(*WRITE_ERRORS)},
     )
     def update(self, request, company_slug=None, pk=None):
         """Replace a report's figures."""
@@ -538,7 +599,7 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
     @extend_schema(
         parameters=[IF_MATCH],
         request=ReportWriteSerializer,
-        responses={200: ReportSerializer, **errors(*WRITE_ERRORS)},
+        responses={(200, JSON): ReportSerializer, **errors(*WRITE_ERRORS)},
     )
     def partial_update(self, request, company_slug=None, pk=None):
         """Change some of a report's figures."""
@@ -603,7 +664,7 @@ class StatsView(FiguresView):
     @extend_schema(
         operation_id="stats",
         parameters=[AS_OF],
-        responses={200: TotalsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
+        responses={(200, JSON): TotalsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
         """The park's headline totals as of a day: residents, countries, investment, jobs."""
@@ -617,7 +678,7 @@ class YearsView(FiguresView):
     @extend_schema(
         operation_id="stats_years",
         parameters=[AS_OF],
-        responses={200: YearsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
+        responses={(200, JSON): YearsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
         """The totals at the end of each year since the first resident, up to `as_of`."""
@@ -632,7 +693,7 @@ class CountriesView(FiguresView):
     @extend_schema(
         operation_id="countries",
         parameters=[AS_OF],
-        responses={200: CountriesSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
+        responses={(200, JSON): CountriesSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
         """The countries of the residents on a day, with their counts and figures."""
@@ -652,7 +713,7 @@ class SectorsView(FiguresView):
     @extend_schema(
         operation_id="sectors",
         parameters=[AS_OF],
-        responses={200: SectorsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
+        responses={(200, JSON): SectorsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
         """Every sector with its residents' counts and figures on a day, largest first."""
@@ -682,7 +743,7 @@ class ClaimsView(ConditionalMixin, APIView):
 
     @extend_schema(
         operation_id="claims",
-        responses={200: ClaimsSerializer, 304: NOT_MODIFIED, **errors(401, 406, 429)},
+        responses={(200, JSON): ClaimsSerializer, 304: NOT_MODIFIED, **errors(401, 406, 429)},
     )
     def get(self, request):
         """Each published claim beside the register's own figures as of its date."""
@@ -718,7 +779,7 @@ class LoginView(APIView):
     @extend_schema(
         operation_id="auth_login",
         request=LoginSerializer,
-        responses={200: TokenSerializer, **errors(400, 415, 429)},
+        responses={(200, JSON): TokenSerializer, **errors(400, 415, 429)},
     )
     def post(self, request):
         """Exchange a username and password for a token that expires (see `expiry`)."""
@@ -760,7 +821,7 @@ class LogoutAllView(APIView):
 class RootView(APIView):
     http_method_names = ["get", "head", "options"]
 
-    @extend_schema(operation_id="root", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="root", tags=["root"], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """The API's entry points."""
         names = ["company-list", "stats", "stats-years", "countries", "sectors", "claims",

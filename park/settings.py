@@ -173,8 +173,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "companies.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "companies.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "companies.api.throttling.AnonRateThrottle",
+        "companies.api.throttling.UserRateThrottle",
         "companies.api.throttling.ExportRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

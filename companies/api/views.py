@@ -32,7 +32,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
@@ -67,7 +66,7 @@ from .serializers import (
     _country,
     parse_fields,
 )
-from .throttling import LoginRateThrottle
+from .throttling import AnonRateThrottle, LoginRateThrottle
 
 # --- Documented errors ----------------------------------------------------------------
 

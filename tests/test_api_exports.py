@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from companies.api import exports
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +85,17 @@ def test_export_applies_the_lists_filters_and_ordering(api, register):
     assert [row["slug"] for row in csv.DictReader(io.StringIO(text))] == ["alpha", "beta"]
 
 
-def test_export_is_not_paged(api):
+@pytest.mark.parametrize("format", ["csv", "ndjson"])
+def test_export_is_not_paged_and_streams_in_chunks(api, monkeypatch, format):
+    monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 50)
     sector = SectorFactory(slug="bulk")
     for n in range(120):
         CompanyFactory(name=f"Bulk {n:03d}", sector=sector)
-    rows = list(csv.DictReader(io.StringIO(streamed(api.get(LIST, {"format": "csv"})))))
-    assert len(rows) == 120
+    response = api.get(LIST, {"format": format})
+    chunks = list(response.streaming_content)
+    lines = b"".join(chunks).decode().splitlines()
+    assert len(lines) == 120 + (format == "csv")  # and a header
+    assert len(chunks) == 3
 
 
 def test_editor_export_includes_drafts(editor_api, register):

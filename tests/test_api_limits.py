@@ -147,9 +147,10 @@ def test_cross_origin_preflight_allows_reads_only(api):
     response = api.options(
         LIST,
         HTTP_ORIGIN="https://portal.example",
-        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
-        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, if-none-match",
     )
+    assert "if-none-match" in response["Access-Control-Allow-Headers"]
     allowed = response["Access-Control-Allow-Methods"]
     assert "GET" in allowed
     for method in ("POST", "PUT", "PATCH", "DELETE"):

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from companies.spreadsheets import spreadsheet_safe
 
 from .renderers import CSVRenderer, NDJSONRenderer, dumps
-from .serializers import CompanySerializer, _country
+from .serializers import CompanySerializer, country_name_and_flag
 
 ROWS_PER_CHUNK = 500
 CSV_COLUMNS = {
@@ -62,7 +62,9 @@ def _csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
     for count, row in enumerate(rows, start=1):
         writer.writerow(
             [
-                _cell(_country(language, row["country"])[0] if key is None else row[key])
+                _cell(
+                    country_name_and_flag(language, row["country"])[0] if key is None else row[key]
+                )
                 for key in CSV_COLUMNS.values()
             ]
         )

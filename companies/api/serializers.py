@@ -65,7 +65,7 @@ class RowSerializer(serializers.Serializer):
 
 
 @lru_cache(maxsize=4096)
-def _country(language: str, code: str) -> tuple[str, str]:
+def country_name_and_flag(language: str, code: str) -> tuple[str, str]:
     # Keyed by the active language, in which countries.name() translates.
     return str(countries.name(code)), Country(code=code).unicode_flag
 
@@ -76,10 +76,10 @@ class CountryRefSerializer(RowSerializer):
     flag = serializers.SerializerMethodField(help_text="The flag as an emoji.")
 
     def get_name(self, row) -> str:
-        return _country(get_language(), row["country"])[0]
+        return country_name_and_flag(get_language(), row["country"])[0]
 
     def get_flag(self, row) -> str:
-        return _country(get_language(), row["country"])[1]
+        return country_name_and_flag(get_language(), row["country"])[1]
 
 
 class SectorRefSerializer(RowSerializer):

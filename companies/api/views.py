@@ -63,7 +63,7 @@ from .serializers import (
     TokenSerializer,
     TotalsSerializer,
     YearsSerializer,
-    _country,
+    country_name_and_flag,
     parse_fields,
 )
 from .throttling import AnonRateThrottle, LoginRateThrottle
@@ -703,7 +703,7 @@ class CountriesView(FiguresView):
         rows = selectors.park_totals_by(group="country", as_of=day, companies=self.companies())
         results = []
         for row in rows:
-            name, flag = _country(language, row["country"])
+            name, flag = country_name_and_flag(language, row["country"])
             results.append({"code": row["country"], "name": name, "flag": flag, **_totals(row)})
         return CountriesSerializer({"as_of": day, "results": results}).data
 

@@ -1,7 +1,7 @@
 """GET /api/v1/companies/ and /api/v1/companies/{slug}/: fields, filters, search, ordering,
 both kinds of paging, sparse fields, drafts, conditional requests and query counts."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -106,7 +106,9 @@ def test_company_detail_has_every_field_with_current_figures(api, register):
         "updated_at": body["updated_at"],
         "reports_url": "http://testserver/api/v1/companies/alpha/reports/",
     }
-    assert date.fromisoformat(body["created_at"][:10]) <= timezone.now().date()
+    created = datetime.fromisoformat(body["created_at"])
+    assert created.utcoffset() == timedelta(hours=3)  # Europe/Minsk, as reports give it
+    assert created <= timezone.now()
 
 
 def test_names_are_in_the_language_asked_for_and_fall_back_to_english(api, register):

@@ -198,7 +198,8 @@ def test_invalid_company_is_refused_naming_the_field(editor_api, sector, body, f
 def test_duplicate_name_in_another_case_is_refused(editor_api, acme):
     response = editor_api.post(LIST, new_company(name="ACME"))
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["A company with this name already exists."]}
+    assert response.json() == {"name": ["A company with this name already exists."]}
+    assert editor_api.patch(f"{LIST}acme/", {"name": "acme"}).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,10 @@ realised_investment, direct_jobs, is_published, updated_at.
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from companies.spreadsheets import spreadsheet_safe
@@ -49,6 +50,8 @@ def _cell(value):
         return "true" if value else "false"
     if isinstance(value, str):
         return spreadsheet_safe(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -7,11 +7,13 @@ tens of times more per row. Writes use ModelSerializers for typed validation and
 the services, which run the model's own validation.
 """
 
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from operator import itemgetter
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -28,6 +30,11 @@ from companies.models import Claim, Company, Report, Sector
 
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _local(value: datetime | None) -> datetime | None:
+    # In the site's time zone, as DRF's DateTimeField writes it.
+    return None if value is None else timezone.localtime(value)
 
 
 class RowSerializer(serializers.Serializer):
@@ -56,6 +63,9 @@ class RowSerializer(serializers.Serializer):
             elif isinstance(field, serializers.DecimalField):
                 getter = itemgetter(field.source)
                 plan.append((name, lambda row, get=getter: _decimal(get(row))))
+            elif isinstance(field, serializers.DateTimeField):
+                getter = itemgetter(field.source)
+                plan.append((name, lambda row, get=getter: _local(get(row))))
             else:
                 plan.append((name, itemgetter(field.source)))
         return plan
@@ -71,6 +81,8 @@ def country_name_and_flag(language: str, code: str) -> tuple[str, str]:
 
 
 class CountryRefSerializer(RowSerializer):
+    """A country: its code, name and flag."""
+
     code = serializers.CharField(source="country", help_text="ISO 3166-1 alpha-2 code.")
     name = serializers.SerializerMethodField(help_text="Name in the response's language.")
     flag = serializers.SerializerMethodField(help_text="The flag as an emoji.")
@@ -83,6 +95,8 @@ class CountryRefSerializer(RowSerializer):
 
 
 class SectorRefSerializer(RowSerializer):
+    """A sector: its slug and name."""
+
     slug = serializers.SlugField(source="sector__slug")
     name = serializers.CharField(source="sector_name", help_text="In the response's language.")
 
@@ -201,6 +215,15 @@ class CompanyWriteSerializer(serializers.ModelSerializer):
             "description_zh_hans", "website", "is_published",
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}}
+
+    def validate_name(self, value):
+        # The database refuses the clash too, but without naming the field.
+        others = Company.objects.filter(name__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("A company with this name already exists."))
+        return value
 
 
 # --- Reports --------------------------------------------------------------------------

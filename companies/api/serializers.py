@@ -33,45 +33,68 @@ def _decimal(value: Decimal | None) -> str | None:
 
 
 def _local(value: datetime | None) -> datetime | None:
-    # In the site's time zone, as DRF's DateTimeField writes it.
-    return None if value is None else timezone.localtime(value)
+    # In the site's time zone, as DRF's DateTimeField writes it (the API activates no
+    # other zone, so the default one is the current one).
+    return None if value is None else value.astimezone(timezone.get_default_timezone())
 
 
 class RowSerializer(serializers.Serializer):
     """Renders a row of `.values()`: each field's `source` is a column of the row, a
     nested RowSerializer (source="*") reads the same row, and a SerializerMethodField's
-    method receives the row. `fields=` keeps only the named top-level fields."""
+    method receives the serializer rendering the row and the row. `fields=` keeps only
+    the named top-level fields.
+
+    The plan that maps a row to data is compiled once per class and choice of fields, so
+    a request neither copies the declared fields nor walks them per row."""
 
     def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if fields is not None:
-            for name in set(self.fields) - set(fields):
-                self.fields.pop(name)
+        self.only = None if fields is None else frozenset(fields)
 
     @classmethod
     def field_names(cls) -> list[str]:
         return list(cls._declared_fields)
 
+    @classmethod
+    def compile(cls, fields: frozenset[str] | None = None) -> tuple:
+        return _compile(cls, fields)
+
     @cached_property
-    def _plan(self) -> list[tuple[str, object]]:
-        plan = []
-        for name, field in self.fields.items():
-            if isinstance(field, RowSerializer):
-                plan.append((name, field.to_representation))
-            elif isinstance(field, serializers.SerializerMethodField):
-                plan.append((name, getattr(self, field.method_name)))
-            elif isinstance(field, serializers.DecimalField):
-                getter = itemgetter(field.source)
-                plan.append((name, lambda row, get=getter: _decimal(get(row))))
-            elif isinstance(field, serializers.DateTimeField):
-                getter = itemgetter(field.source)
-                plan.append((name, lambda row, get=getter: _local(get(row))))
-            else:
-                plan.append((name, itemgetter(field.source)))
-        return plan
+    def _plan(self) -> tuple:
+        return self.compile(self.only)
+
+    @cached_property
+    def language(self) -> str:
+        """The language of this response (LocaleMiddleware chose it)."""
+        return get_language()
 
     def to_representation(self, row: dict) -> dict:
-        return {name: render(row) for name, render in self._plan}
+        return {name: render(self, row) for name, render in self._plan}
+
+
+@lru_cache(maxsize=256)
+def _compile(cls: type[RowSerializer], fields: frozenset[str] | None) -> tuple:
+    plan = []
+    for name, field in cls().fields.items():
+        if fields is not None and name not in fields:
+            continue
+        if isinstance(field, RowSerializer):
+            nested = type(field).compile()
+            plan.append(
+                (name, lambda self, row, nested=nested: {n: r(self, row) for n, r in nested})
+            )
+        elif isinstance(field, serializers.SerializerMethodField):
+            plan.append((name, getattr(cls, field.method_name)))
+        elif isinstance(field, serializers.DecimalField):
+            get = itemgetter(field.source)
+            plan.append((name, lambda self, row, get=get: _decimal(get(row))))
+        elif isinstance(field, serializers.DateTimeField):
+            get = itemgetter(field.source)
+            plan.append((name, lambda self, row, get=get: _local(get(row))))
+        else:
+            get = itemgetter(field.source)
+            plan.append((name, lambda self, row, get=get: get(row)))
+    return tuple(plan)
 
 
 @lru_cache(maxsize=4096)
@@ -87,11 +110,12 @@ class CountryRefSerializer(RowSerializer):
     name = serializers.SerializerMethodField(help_text="Name in the response's language.")
     flag = serializers.SerializerMethodField(help_text="The flag as an emoji.")
 
+    # `self` is the serializer rendering the row, this one or the one it is nested in.
     def get_name(self, row) -> str:
-        return country_name_and_flag(get_language(), row["country"])[0]
+        return country_name_and_flag(self.language, row["country"])[0]
 
     def get_flag(self, row) -> str:
-        return country_name_and_flag(get_language(), row["country"])[1]
+        return country_name_and_flag(self.language, row["country"])[1]
 
 
 class SectorRefSerializer(RowSerializer):
@@ -151,20 +175,17 @@ class CompanySerializer(RowSerializer):
             "description_text": selectors.localised("description"),
         }
 
-    def _base_url(self) -> str:
-        context = self.context
-        if "companies_url" not in context:
-            request = context["request"]
-            context["companies_url"] = request.build_absolute_uri(reverse("api:company-list"))
-        return context["companies_url"]
+    @cached_property
+    def companies_url(self) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:company-list"))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, row) -> str:
-        return f"{self._base_url()}{row['slug']}/"
+        return f"{self.companies_url}{row['slug']}/"
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_reports_url(self, row) -> str:
-        return f"{self._base_url()}{row['slug']}/reports/"
+        return f"{self.companies_url}{row['slug']}/reports/"
 
 
 @extend_schema_serializer(many=False)

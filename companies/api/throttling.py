@@ -36,7 +36,12 @@ class AnonRateThrottle(FixedWindowMixin, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
-    """Clients with a token, by user."""
+    """Clients with a token, by user (DRF's would count anonymous clients a second time)."""
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class ExportRateThrottle(FixedWindowMixin, throttling.SimpleRateThrottle):

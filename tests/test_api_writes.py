@@ -303,6 +303,13 @@ def test_options_describes_the_endpoint_without_changing_anything(api, editor_ap
         response = client.options(LIST)
         assert response.status_code == 200
         assert "application/json" in response.json()["renders"]
+    # Editors are shown what they may send.
+    post = editor_api.options(LIST).json()["actions"]["POST"]
+    assert post["sector"]["required"] is True
+    assert "description_ru" in post
+    assert "actions" not in api.options(LIST).json()
+    report_post = editor_api.options(f"{LIST}acme/reports/").json()["actions"]["POST"]
+    assert "reported_on" in report_post
     assert Company.objects.count() == 1
 
 

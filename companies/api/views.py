@@ -257,6 +257,12 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     def get_queryset(self):
         return Company.objects.visible_to(self.request.user)
 
+    def get_serializer_class(self):
+        # What OPTIONS describes for writes.
+        if self.request.method in ("POST", "PUT", "PATCH"):
+            return CompanyWriteSerializer
+        return CompanySerializer
+
     # The exports also answer `format=csv` / `format=ndjson` on the list; they have their
     # own operations too, because a generated client expects one format per operation.
     EXPORT_ACTIONS = {"export_csv": CSVRenderer, "export_ndjson": NDJSONRenderer}
@@ -508,6 +514,14 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
 
     def get_queryset(self):
         return Report.objects.filter(company=self.company).order_by("-reported_on")
+
+    def get_serializer_class(self):
+        if self.request.method in ("POST", "PUT", "PATCH"):
+            return ReportWriteSerializer
+        return ReportSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "company": self.company}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -500,3 +500,11 @@ def test_editor_list_query_count_does_not_grow_with_page_size(
     small = queries(editor_api, LIST, {"page_size": 5})
     with django_assert_max_num_queries(8):
         assert queries(editor_api, LIST, {"page_size": 50}) == small
+
+
+@pytest.mark.parametrize("url", [LIST, f"{LIST}alpha/", "/api/v1/stats/"])
+def test_unacceptable_accept_header_answers_406_in_json(api, register, url):
+    response = api.get(url, HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()

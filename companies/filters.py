@@ -5,9 +5,13 @@ the same thing.
 """
 
 import django_filters
+from django import forms
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Company, Sector
 
@@ -20,6 +24,9 @@ ORDERINGS = {
     "direct_jobs": "direct_jobs",
 }
 
+# Names sort case-insensitively, as the model's default order and its index do.
+SORT_EXPRESSIONS = {"name": Lower("name")}
+
 
 class CompanyOrderingFilter(django_filters.OrderingFilter):
     """Sorts with missing figures last whatever the direction, and the primary key as a
@@ -27,31 +34,60 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
+        name = self.param_map[param.lstrip("-")]
+        field = SORT_EXPRESSIONS.get(name, F(name))
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
-        return qs.order_by(*ordering, "pk")
+        # The tie-breaker follows the last field's direction, so that an index on
+        # (field, id) yields the order in either direction without sorting ties.
+        return qs.order_by(*ordering, "-pk" if value[-1].startswith("-") else "pk")
+
+
+class WholeNumberRangeField(django_filters.fields.RangeField):
+    def __init__(self, *args, **kwargs):
+        fields = (forms.IntegerField(min_value=0), forms.IntegerField(min_value=0))
+        super().__init__(fields, *args, **kwargs)
+
+
+class WholeNumberRangeFilter(django_filters.RangeFilter):
+    """A range of counts (such as jobs): whole numbers, not decimals."""
+
+    field_class = WholeNumberRangeField
 
 
 class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), help_text=_("Words in the name or description.")
     )
+    # distinct=False: each filter tests a column of the company itself, which cannot
+    # duplicate rows, and DISTINCT would stop an index from serving the ordering.
     country = django_filters.MultipleChoiceFilter(
-        choices=countries, label=_("Country"), help_text=_("ISO 3166-1 alpha-2 code; repeatable.")
+        distinct=False,
+        choices=countries,
+        label=_("Country"),
+        help_text=_("ISO 3166-1 alpha-2 code; repeatable."),
     )
-    sector = django_filters.ModelMultipleChoiceFilter(
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        label=_("Sector"),
-        help_text=_("Sector slug; repeatable."),
+    # The lookup compares each chosen sector's slug, so it goes through sector__slug; the
+    # schema generator cannot follow that path and is told the type.
+    sector = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelMultipleChoiceFilter(
+            distinct=False,
+            field_name="sector__slug",
+            queryset=Sector.objects.all(),
+            to_field_name="slug",
+            label=_("Sector"),
+            help_text=_("Sector slug; repeatable."),
+        )
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Company.Status.choices, label=_("Status"), help_text=_("Repeatable.")
+        distinct=False,
+        choices=Company.Status.choices,
+        label=_("Status"),
+        help_text=_("Repeatable."),
     )
     resident_since = django_filters.DateFromToRangeFilter(
         label=_("Resident since"),
@@ -65,7 +101,7 @@ class CompanyFilter(django_filters.FilterSet):
         label=_("Realised investment, USD"),
         help_text=_("realised_investment_min and realised_investment_max, inclusive."),
     )
-    direct_jobs = django_filters.RangeFilter(
+    direct_jobs = WholeNumberRangeFilter(
         label=_("Direct jobs"), help_text=_("direct_jobs_min and direct_jobs_max, inclusive.")
     )
     updated_since = django_filters.IsoDateTimeFilter(

@@ -19,10 +19,14 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils import timezone
+from django.utils.translation import get_language
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Claim, Company, RegisterRevision, Report
 
@@ -273,3 +277,14 @@ def companies_countries(*, companies: QuerySet | None = None) -> list[str]:
     if companies is None:
         companies = Company.objects.published()
     return list(companies.order_by("country").values_list("country", flat=True).distinct())
+
+
+def localised(field: str):
+    """A translated field in the active language, falling back to the default language
+    where it is empty (as modeltranslation does for model instances), for `.values()`."""
+    default = build_localized_fieldname(field, mt_settings.DEFAULT_LANGUAGE)
+    language = get_language()
+    if language not in mt_settings.AVAILABLE_LANGUAGES or language == mt_settings.DEFAULT_LANGUAGE:
+        return F(default)
+    local = build_localized_fieldname(field, language)
+    return Coalesce(NullIf(F(local), Value("")), F(default), output_field=TextField())

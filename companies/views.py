@@ -44,18 +44,6 @@ FIGURE_LABELS = {
 MONEY_FIGURES = {"declared_investment", "realised_investment"}
 
 
-class DirectoryFilter(CompanyFilter):
-    """CompanyFilter, with the sector filter matching sectors by slug as it validates them.
-
-    CompanyFilter's sector filter validates slugs but then filters `sector=<slug>`, which
-    fails on the integer key; this override goes away once filters.py filters on
-    `sector__slug` itself."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["sector"].field_name = "sector__slug"
-
-
 def _published() -> QuerySet:
     return Company.objects.published().select_related("sector")
 
@@ -181,7 +169,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
-    filterset = DirectoryFilter(_without_blanks(request.GET), queryset=_published())
+    filterset = CompanyFilter(_without_blanks(request.GET), queryset=_published())
     codes = cached_per_revision("countries", selectors.companies_countries)
     context = {
         "filterset": filterset,

@@ -5,9 +5,11 @@ environment variable with a safe default; see the README for the full list.
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "knox",
+    "corsheaders",
     "simple_history",
     "import_export",
     "companies",
@@ -51,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer, so that CORS headers reach every API response.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,6 +147,81 @@ STORAGES = {
         )
     },
 }
+
+# --- Cache ---------------------------------------------------------------------------
+
+# Throttling counts requests in this cache, so it must be shared by all workers: the
+# default file cache is shared by the workers of one machine without another service
+# and without adding queries to every request; several machines need a network cache
+# (for example redis://host:6379/0, which needs the redis package).
+CACHES = {
+    "default": env.cache(
+        "DJANGO_CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}"
+    ),
+}
+
+# --- REST API ------------------------------------------------------------------------
+
+# How long the API keeps computed figures (stats, countries, sectors, claims) in the
+# cache; any change to the register makes them stale at once whatever this says.
+API_CACHE_SECONDS = env.int("DJANGO_API_CACHE_SECONDS", default=600)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["companies.api.permissions.ModelPermissionsOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["companies.api.renderers.ORJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "companies.api.renderers.ContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "companies.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "companies.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "companies.api.throttling.AnonRateThrottle",
+        "companies.api.throttling.UserRateThrottle",
+        "companies.api.throttling.ExportRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("DJANGO_API_RATE_ANON", default="600/minute"),
+        "user": env.str("DJANGO_API_RATE_USER", default="3000/minute"),
+        "export": env.str("DJANGO_API_RATE_EXPORT", default="60/hour"),
+        "login": env.str("DJANGO_API_RATE_LOGIN", default="10/minute"),
+    },
+    # Proxies in front of the app that append to X-Forwarded-For; 0 trusts none, so a
+    # client cannot dodge its limit by sending the header itself.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("DJANGO_API_TOKEN_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "China–Belarus Industrial Park directory API",
+    "DESCRIPTION": (
+        "The register of the park's resident companies, their reported figures and the "
+        "park's totals. Reads are open; editors write with a token."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "StatusEnum": "companies.models.Company.Status",
+    },
+}
+
+# Anyone may read the API from a browser on another site; writes stay same-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [*default_headers, "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
 
 # --- Logging -------------------------------------------------------------------------
 

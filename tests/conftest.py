@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from companies import services
 from tests.factories import UserFactory
@@ -17,3 +20,34 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters and cached responses never carry over between tests."""
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def token_for():
+    """A function that issues an API token for a user and returns a client that sends it."""
+
+    def issue(user) -> APIClient:
+        _, token = AuthToken.objects.create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client
+
+    return issue
+
+
+@pytest.fixture
+def editor_api(editor, token_for):
+    """An API client with an editor's token."""
+    return token_for(editor)

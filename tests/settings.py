@@ -14,3 +14,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # Commands run in a subprocess, and writers in threads, need the test database in a
     # file (SQLite's shared in-memory cache ignores the busy timeout).
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-park.sqlite3")}  # noqa: F405
+# Each test starts with empty throttle counters (see conftest.py); no files are written.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

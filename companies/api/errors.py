@@ -1,0 +1,87 @@
+"""Every error answers in JSON that names what was wrong.
+
+- 400: `{"<field or parameter>": ["reason", ...], ...}` (`non_field_errors` for a
+  reason that belongs to no single field);
+- every other 4xx: `{"detail": "reason"}`, plus the fields that changed for a 412.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from companies.services import StaleWrite
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it."
+    default_code = "precondition_failed"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the domain's errors: a refused write answers 400 naming the
+    fields, a stale one 412, a clash that only the database saw 409."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=validation_messages(exc))
+    elif isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON is bad input like any other: a 400 in the same shape.
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
+    elif isinstance(exc, StaleWrite):
+        set_rollback()
+        body = {
+            "detail": str(exc),
+            "changed_fields": exc.changed_fields,
+            "version": exc.record.version,
+        }
+        return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
+    elif isinstance(exc, IntegrityError):
+        set_rollback()
+        body = {"detail": _("The change conflicts with another one made at the same time.")}
+        return Response(body, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)
+
+
+def validation_messages(error: DjangoValidationError) -> dict[str, list[str]]:
+    """A model's ValidationError as `{field: [messages]}`, as DRF's own errors read."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Any error other than bad input."""
+
+    detail = serializers.CharField(help_text="What went wrong.")
+
+
+class StaleWriteSerializer(ErrorSerializer):
+    """412: the resource changed since the version named in If-Match."""
+
+    changed_fields = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Fields changed since then."
+    )
+    version = serializers.IntegerField(required=False, help_text="The current version.")
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """400: each bad field or query parameter with the reasons it was refused."""
+
+    def to_representation(self, instance):
+        return instance
+
+
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "Each bad field or query parameter, with the reasons it was refused.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"country": ["Select a valid choice. XX is not one of the available choices."]},
+}

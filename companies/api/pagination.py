@@ -1,0 +1,178 @@
+"""Paging of the companies list.
+
+Cursor paging (the default) is keyset paging: each page continues after the sort value
+and primary key of the previous page's last row (ties go by primary key in the sort's
+direction), so its cost does not grow with depth and no COUNT runs. Rows without the sort
+value (a company with no reported figure) come last in either direction, so a page is
+read from two segments, the rows with a value and then the rows without, each an
+index-friendly range. Page-number paging (`page=`)
+counts the rows and pays OFFSET, for clients that need totals and random access.
+"""
+
+import base64
+import binascii
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from companies.filters import ORDERINGS, SORT_EXPRESSIONS
+from companies.models import Company
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+DEFAULT_ORDERING = "name"
+SORT_COLUMN = "sort_key"
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict]
+    next_url: str | None
+    previous_url: str | None
+    links: dict[str, str]
+    count: int | None = None
+
+
+def page_size(request) -> int:
+    """`page_size` from the query string: 1 to MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE."""
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise exceptions.ValidationError(
+            {"page_size": [_("Give a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]}
+        )
+    return int(raw)
+
+
+def _ordering(ordering: list[str] | None) -> str:
+    if not ordering:
+        return DEFAULT_ORDERING
+    if len(ordering) > 1:
+        raise exceptions.ValidationError(
+            {"ordering": [_("Cursor paging sorts by one field; use page= to sort by several.")]}
+        )
+    return ordering[0]
+
+
+class Keyset:
+    """One sort field (public name, optionally with a leading -) and the primary key."""
+
+    def __init__(self, request, ordering: list[str] | None):
+        self.ordering = _ordering(ordering)
+        self.descending = self.ordering.startswith("-")
+        self.field_name = ORDERINGS[self.ordering.lstrip("-")]
+        self.field = Company._meta.get_field(self.field_name)
+        self.expression = SORT_EXPRESSIONS.get(self.field_name, F(self.field_name))
+        self.after = self._decode(request.query_params.get("cursor"))
+        # Ties go by primary key in the same direction, as CompanyOrderingFilter orders them.
+        self.pk_order = "-pk" if self.descending else "pk"
+        self.pk_after = "pk__lt" if self.descending else "pk__gt"
+
+    def page(self, request, queryset: QuerySet, *, columns: list[str], size: int) -> Page:
+        after = self.after
+        queryset = queryset.annotate(**{SORT_COLUMN: self.expression})
+        columns = [*columns, SORT_COLUMN, "pk"]
+        rows: list[dict] = []
+        if after is None or after[0] is not None:
+            rows = list(self._valued(queryset, after).values(*columns)[: size + 1])
+        if self.field.null and len(rows) <= size:
+            missing = queryset.filter(**{f"{SORT_COLUMN}__isnull": True}).order_by(self.pk_order)
+            if after is not None and after[0] is None:
+                missing = missing.filter(**{self.pk_after: after[1]})
+            rows += list(missing.values(*columns)[: size + 1 - len(rows)])
+        has_next = len(rows) > size
+        rows = rows[:size]
+        url = request.build_absolute_uri()
+        first_url = remove_query_param(url, "cursor")
+        links = {"first": first_url}
+        next_url = None
+        if has_next:
+            next_url = replace_query_param(url, "cursor", self._encode(rows[-1]))
+            links["next"] = next_url
+        return Page(rows=rows, next_url=next_url, previous_url=None, links=links)
+
+    def _valued(self, queryset: QuerySet, after):
+        rows = queryset.filter(**{f"{SORT_COLUMN}__isnull": False})
+        if after is not None:
+            value, pk = after
+            # A range on the sort value (which an index serves), less the rows of the
+            # same value already given.
+            bound = "lte" if self.descending else "gte"
+            seen = "pk__gte" if self.descending else "pk__lte"
+            rows = rows.filter(**{f"{SORT_COLUMN}__{bound}": value}).exclude(
+                **{SORT_COLUMN: value, seen: pk}
+            )
+        # Plain ASC/DESC: the rows without a value are excluded, so an index on
+        # (field, id) reads them in order in either direction.
+        order = F(SORT_COLUMN).desc() if self.descending else F(SORT_COLUMN).asc()
+        return rows.order_by(order, self.pk_order)
+
+    def _encode(self, row: dict) -> str:
+        value = row[SORT_COLUMN]
+        if isinstance(value, Decimal | date):
+            value = str(value)
+        raw = orjson.dumps([self.ordering, value, row["pk"]])
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _decode(self, cursor: str | None):
+        if cursor is None:
+            return None
+        invalid = exceptions.ValidationError(
+            {"cursor": [_("Not a cursor of this list; follow the next link as given.")]}
+        )
+        try:
+            ordering, value, pk = orjson.loads(base64.urlsafe_b64decode(cursor + "=="))
+            value = None if value is None else self.field.to_python(value)
+        except (ValueError, TypeError, binascii.Error, DjangoValidationError):
+            raise invalid from None
+        if type(pk) is not int:
+            raise invalid
+        if ordering != self.ordering:
+            raise exceptions.ValidationError(
+                {"cursor": [_("This cursor was made for another ordering; start again.")]}
+            )
+        return value, pk
+
+
+def number_page(
+    request, queryset: QuerySet, *, columns: list[str], size: int, count_from: QuerySet
+) -> Page:
+    """Page `page` (from 1) of the list, with the count of all rows (of `count_from`, the
+    same rows without the joins that only add columns)."""
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise exceptions.ValidationError({"page": [_("Give a page number from 1.")]})
+    number = int(raw)
+    count = count_from.count()
+    last = max(1, math.ceil(count / size))
+    if number > last:
+        raise exceptions.NotFound(
+            {"page": [_("Page %(page)d is beyond the last page, %(last)d.") % {
+                "page": number, "last": last}]}
+        )  # fmt: skip
+    start = (number - 1) * size
+    rows = list(queryset.values(*columns, "pk")[start : start + size])
+    url = request.build_absolute_uri()
+    links = {
+        "first": replace_query_param(url, "page", 1),
+        "last": replace_query_param(url, "page", last),
+    }
+    next_url = previous_url = None
+    if number < last:
+        next_url = links["next"] = replace_query_param(url, "page", number + 1)
+    if number > 1:
+        previous_url = links["prev"] = replace_query_param(url, "page", number - 1)
+    return Page(rows=rows, next_url=next_url, previous_url=previous_url, links=links, count=count)
+
+
+def link_header(links: dict[str, str]) -> str:
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())

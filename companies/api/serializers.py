@@ -1,0 +1,388 @@
+"""What the API reads and writes.
+
+Reads of companies render rows of `.values()` through RowSerializer subclasses: their
+declared fields are the schema, and a plan compiled from those fields turns a row into
+JSON-ready data with dict lookups instead of DRF's per-field machinery, which costs
+tens of times more per row. Writes use ModelSerializers for typed validation and then
+the services, which run the model's own validation.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from operator import itemgetter
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+from django_countries.fields import Country
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import exceptions, serializers
+
+from companies import selectors
+from companies.models import Claim, Company, Report, Sector
+
+# --- Reading rows ---------------------------------------------------------------------
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _local(value: datetime | None) -> datetime | None:
+    # In the site's time zone, as DRF's DateTimeField writes it (the API activates no
+    # other zone, so the default one is the current one).
+    return None if value is None else value.astimezone(timezone.get_default_timezone())
+
+
+class RowSerializer(serializers.Serializer):
+    """Renders a row of `.values()`: each field's `source` is a column of the row, a
+    nested RowSerializer (source="*") reads the same row, and a SerializerMethodField's
+    method receives the serializer rendering the row and the row. `fields=` keeps only
+    the named top-level fields.
+
+    The plan that maps a row to data is compiled once per class and choice of fields, so
+    a request neither copies the declared fields nor walks them per row."""
+
+    def __init__(self, *args, fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.only = None if fields is None else frozenset(fields)
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return list(cls._declared_fields)
+
+    @classmethod
+    def compile(cls, fields: frozenset[str] | None = None) -> tuple:
+        return _compile(cls, fields)
+
+    @cached_property
+    def _plan(self) -> tuple:
+        return self.compile(self.only)
+
+    @cached_property
+    def language(self) -> str:
+        """The language of this response (LocaleMiddleware chose it)."""
+        return get_language()
+
+    def to_representation(self, row: dict) -> dict:
+        return {name: render(self, row) for name, render in self._plan}
+
+
+@lru_cache(maxsize=256)
+def _compile(cls: type[RowSerializer], fields: frozenset[str] | None) -> tuple:
+    plan = []
+    for name, field in cls().fields.items():
+        if fields is not None and name not in fields:
+            continue
+        if isinstance(field, RowSerializer):
+            nested = type(field).compile()
+            plan.append(
+                (name, lambda self, row, nested=nested: {n: r(self, row) for n, r in nested})
+            )
+        elif isinstance(field, serializers.SerializerMethodField):
+            plan.append((name, getattr(cls, field.method_name)))
+        elif isinstance(field, serializers.DecimalField):
+            get = itemgetter(field.source)
+            plan.append((name, lambda self, row, get=get: _decimal(get(row))))
+        elif isinstance(field, serializers.DateTimeField):
+            get = itemgetter(field.source)
+            plan.append((name, lambda self, row, get=get: _local(get(row))))
+        else:
+            get = itemgetter(field.source)
+            plan.append((name, lambda self, row, get=get: get(row)))
+    return tuple(plan)
+
+
+@lru_cache(maxsize=4096)
+def country_name_and_flag(language: str, code: str) -> tuple[str, str]:
+    # Keyed by the active language, in which countries.name() translates.
+    return str(countries.name(code)), Country(code=code).unicode_flag
+
+
+class CountryRefSerializer(RowSerializer):
+    """A country: its code, name and flag."""
+
+    code = serializers.CharField(source="country", help_text="ISO 3166-1 alpha-2 code.")
+    name = serializers.SerializerMethodField(help_text="Name in the response's language.")
+    flag = serializers.SerializerMethodField(help_text="The flag as an emoji.")
+
+    # `self` is the serializer rendering the row, this one or the one it is nested in.
+    def get_name(self, row) -> str:
+        return country_name_and_flag(self.language, row["country"])[0]
+
+    def get_flag(self, row) -> str:
+        return country_name_and_flag(self.language, row["country"])[1]
+
+
+class SectorRefSerializer(RowSerializer):
+    """A sector: its slug and name."""
+
+    slug = serializers.SlugField(source="sector__slug")
+    name = serializers.CharField(source="sector_name", help_text="In the response's language.")
+
+
+DECIMAL = {"max_digits": 16, "decimal_places": 2, "allow_null": True}
+
+
+class CompanySerializer(RowSerializer):
+    """A company of the register with its current figures (USD, headcount)."""
+
+    slug = serializers.SlugField(help_text="The company's address in this API.")
+    url = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    legal_name = serializers.CharField()
+    country = CountryRefSerializer(source="*", help_text="Country of the main investor.")
+    sector = SectorRefSerializer(source="*", help_text="Primary sector.")
+    status = serializers.ChoiceField(choices=Company.Status.choices)
+    resident_since = serializers.DateField(allow_null=True)
+    exited_on = serializers.DateField(allow_null=True)
+    exit_reason = serializers.CharField()
+    description = serializers.CharField(
+        source="description_text", help_text="In the response's language."
+    )
+    website = serializers.CharField()
+    declared_investment = serializers.DecimalField(
+        **DECIMAL, help_text="USD, the latest reported commitment."
+    )
+    realised_investment = serializers.DecimalField(
+        **DECIMAL, help_text="USD, the latest reported amount actually invested."
+    )
+    direct_jobs = serializers.IntegerField(
+        allow_null=True, help_text="Headcount, the latest reported."
+    )
+    is_published = serializers.BooleanField(help_text="False for drafts, seen by editors only.")
+    version = serializers.IntegerField(help_text="Raised by every change; see If-Match.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    reports_url = serializers.SerializerMethodField()
+
+    # Columns of `.values()` that the fields read, and annotations that provide some.
+    COLUMNS = (
+        "slug", "name", "legal_name", "country", "sector__slug", "status", "resident_since",
+        "exited_on", "exit_reason", "website", "declared_investment", "realised_investment",
+        "direct_jobs", "is_published", "version", "created_at", "updated_at",
+    )  # fmt: skip
+
+    @staticmethod
+    def annotations() -> dict:
+        """Translated columns in the active language."""
+        return {
+            "sector_name": selectors.localised("sector__name"),
+            "description_text": selectors.localised("description"),
+        }
+
+    @cached_property
+    def companies_url(self) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:company-list"))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, row) -> str:
+        return f"{self.companies_url}{row['slug']}/"
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_reports_url(self, row) -> str:
+        return f"{self.companies_url}{row['slug']}/reports/"
+
+
+@extend_schema_serializer(many=False)
+class CompanyPageSerializer(serializers.Serializer):
+    """One page of companies; follow `next` (or the Link header) for the next one."""
+
+    count = serializers.IntegerField(
+        required=False, help_text="All matching companies; with page= paging only."
+    )
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True, help_text="With page= paging only.")
+    results = CompanySerializer(many=True)
+
+
+def parse_fields(request, serializer_class: type[RowSerializer]) -> list[str] | None:
+    """The `fields=` parameter: names of top-level fields, comma-separated."""
+    raw = request.query_params.get("fields")
+    if raw is None:
+        return None
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    known = serializer_class.field_names()
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise exceptions.ValidationError(
+            {
+                "fields": [
+                    _("Unknown field(s): %(unknown)s. Choose from: %(known)s.")
+                    % {"unknown": ", ".join(unknown) or "-", "known": ", ".join(known)}
+                ]
+            }
+        )
+    return names
+
+
+# --- Writing companies ----------------------------------------------------------------
+
+
+class CompanyWriteSerializer(serializers.ModelSerializer):
+    """A company as an editor creates or changes it; figures come from its reports."""
+
+    sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all())
+
+    class Meta:
+        model = Company
+        fields = [
+            "name", "slug", "legal_name", "country", "sector", "status", "resident_since",
+            "exited_on", "exit_reason", "description_en", "description_ru",
+            "description_zh_hans", "website", "is_published",
+        ]  # fmt: skip
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate_name(self, value):
+        # The database refuses the clash too, but without naming the field.
+        others = Company.objects.filter(name__iexact=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("A company with this name already exists."))
+        return value
+
+
+# --- Reports --------------------------------------------------------------------------
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """Figures a company reported as of a date; a missing figure is null."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id", "url", "reported_on", "declared_investment", "realised_investment",
+            "direct_jobs", "source", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, report) -> str:
+        path = reverse("api:report-detail", args=[self.context["company_slug"], report.pk])
+        return self.context["request"].build_absolute_uri(path)
+
+
+class ReportWriteSerializer(serializers.ModelSerializer):
+    """A report as an editor creates or changes it (USD, headcount; at least one figure)."""
+
+    class Meta:
+        model = Report
+        fields = [
+            "reported_on", "declared_investment", "realised_investment", "direct_jobs",
+            "source",
+        ]  # fmt: skip
+
+    def validate_reported_on(self, value):
+        company, report = self.context["company"], self.instance
+        others = Report.objects.filter(company=company, reported_on=value)
+        if report is not None:
+            others = others.exclude(pk=report.pk)
+        if others.exists():
+            raise serializers.ValidationError(
+                _("This company already has a report for this date.")
+            )
+        return value
+
+
+@extend_schema_serializer(many=False)
+class ReportListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = ReportSerializer(many=True)
+
+
+# --- Figures --------------------------------------------------------------------------
+
+
+class FiguresSerializer(serializers.Serializer):
+    """Totals over the companies resident on the day (USD, headcount)."""
+
+    companies = serializers.IntegerField(help_text="Resident companies.")
+    declared_investment = serializers.DecimalField(
+        max_digits=20, decimal_places=2, help_text="USD."
+    )
+    realised_investment = serializers.DecimalField(
+        max_digits=20, decimal_places=2, help_text="USD."
+    )
+    direct_jobs = serializers.IntegerField(help_text="Headcount.")
+
+
+class TotalsSerializer(FiguresSerializer):
+    as_of = serializers.DateField(help_text="The day the figures answer for.")
+    countries = serializers.IntegerField(help_text="Distinct countries of the residents.")
+
+
+class YearSerializer(TotalsSerializer):
+    year = serializers.IntegerField()
+    joined = serializers.IntegerField(help_text="Companies that became residents that year.")
+    exited = serializers.IntegerField(help_text="Companies that exited that year.")
+
+
+class YearsSerializer(serializers.Serializer):
+    as_of = serializers.DateField(help_text="The last day of the series.")
+    results = YearSerializer(
+        many=True, help_text="Totals at each year's end; the last year's as of `as_of`."
+    )
+
+
+class CountryTotalsSerializer(FiguresSerializer):
+    code = serializers.CharField(help_text="ISO 3166-1 alpha-2 code.")
+    name = serializers.CharField(help_text="In the response's language.")
+    flag = serializers.CharField(help_text="The flag as an emoji.")
+
+
+class CountriesSerializer(serializers.Serializer):
+    as_of = serializers.DateField(help_text="The day the figures answer for.")
+    results = CountryTotalsSerializer(many=True, help_text="Countries with residents.")
+
+
+class SectorTotalsSerializer(FiguresSerializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField(help_text="In the response's language.")
+
+
+class SectorsSerializer(serializers.Serializer):
+    as_of = serializers.DateField(help_text="The day the figures answer for.")
+    results = SectorTotalsSerializer(many=True, help_text="Every sector, with zeros if empty.")
+
+
+class FigureCheckSerializer(serializers.Serializer):
+    figure = serializers.ChoiceField(choices=[(figure, figure) for figure in Claim.FIGURES])
+    stated = serializers.CharField(help_text="As stated: a count, or USD.")
+    qualifier = serializers.ChoiceField(choices=Claim.Qualifier.choices)
+    register = serializers.CharField(help_text="The register's own value as of the date.")
+    agrees = serializers.BooleanField()
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    statement = serializers.CharField()
+    claimed_on = serializers.DateField(help_text="The day the statement speaks of.")
+    date_is_approximate = serializers.BooleanField()
+    source = serializers.CharField()
+    agrees = serializers.BooleanField(help_text="Whether every stated figure agrees.")
+    figures = FigureCheckSerializer(many=True)
+    register = TotalsSerializer(help_text="The register's totals as of the claim's date.")
+
+
+class ClaimsSerializer(serializers.Serializer):
+    results = ClaimSerializer(many=True)
+
+
+# --- Tokens ---------------------------------------------------------------------------
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(help_text="After this the token no longer works.")

@@ -90,7 +90,7 @@ def test_the_directory_works_as_a_plain_get_form(client, register):
         ("sector=no-such-sector", "Sector: Select a valid choice. no-such-sector is not one of"),
         ("status=sleeping", "Status: Select a valid choice. sleeping is not one of"),
         ("ordering=-shoe_size", "Order by: Select a valid choice. -shoe_size is not one of"),
-        ("direct_jobs_min=many", "Direct jobs: Enter a number."),
+        ("direct_jobs_min=many", "Direct jobs: Enter a whole number."),
     ],
 )
 def test_invalid_filters_are_a_400_naming_the_field_and_the_reason(

@@ -9,3 +9,6 @@ admin.site.site_title = "Park register"
 urlpatterns = [
     path("admin/", admin.site.urls),
 ]
+
+# A database outage surfacing outside a view is a 503 too; other errors a friendly 500.
+handler500 = "ops.views.server_error"

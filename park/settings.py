@@ -304,3 +304,10 @@ else:
             "LOCATION": "park_cache",
         }
     }
+
+# --- Backups ---------------------------------------------------------------------------
+
+# Where `make backup` writes; ship the files off the machine.
+BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")
+# JSON dumps keep timestamps to the microsecond (Django's own cuts them to milliseconds).
+SERIALIZATION_MODULES = {"json": "ops.serializers"}

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,10 +72,8 @@ class PrivatePostgres:
         self.pg_ctl("restart", "-m", "fast")
 
     def destroy(self) -> None:
-        try:
+        with suppress(subprocess.CalledProcessError):
             self.stop()
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -193,9 +191,7 @@ def request(port: int, path: str, headers: dict | None = None, timeout: float = 
     started = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request(
-            "GET", path, headers={"X-Forwarded-Proto": "https", **(headers or {})}
-        )
+        connection.request("GET", path, headers={"X-Forwarded-Proto": "https", **(headers or {})})
         response = connection.getresponse()
         body = response.read()
         return Answer(

@@ -249,6 +249,9 @@ CSP_SURFACE_UPDATES = {
     "/api/docs/": {"style-src": ["'unsafe-inline'"], "worker-src": [SELF, "blob:"]},
 }
 
+# django-modeltranslation's admin tabs would load jQuery UI from a CDN: serve a copy.
+JQUERY_UI_URL = "ops/vendor/jquery-ui/jquery-ui.min.js"
+
 # --- Clients behind proxies -----------------------------------------------------------
 
 # How many proxies (nginx, a load balancer) stand in front of the app and append to

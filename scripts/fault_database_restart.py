@@ -34,8 +34,8 @@ PATHS = [
     "/admin/companies/company/",
     "/api/v1/companies/",
     "/api/v1/stats/",
-    "/",
-    "/companies/",
+    "/en/",
+    "/en/companies/",
 ]
 
 

@@ -32,7 +32,7 @@ from harness import (
 )
 
 # The admin's company list takes long enough to be caught in the middle.
-PATHS = ["/admin/companies/company/", "/readyz", "/api/v1/companies/", "/companies/"]
+PATHS = ["/admin/companies/company/", "/readyz", "/api/v1/companies/", "/en/companies/"]
 
 
 def main() -> int:

@@ -33,7 +33,7 @@ from harness import (
     write_result,
 )
 
-BROWSING = ["/", "/companies/", "/api/v1/companies/", "/api/v1/stats/", "/api/v1/countries/"]
+BROWSING = ["/en/", "/en/companies/", "/api/v1/companies/", "/api/v1/stats/", "/api/v1/countries/"]
 ABUSED = "/api/v1/companies/"
 # Always present: keeps the run meaningful before the pages and the API are merged.
 FALLBACK = ["/readyz", "/admin/login/"]

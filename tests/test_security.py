@@ -86,8 +86,10 @@ def test_local_debug_serves_plain_http_without_secure_cookies():
 # Pages, API and docs land from other branches; each is checked as soon as it resolves.
 SURFACES = [
     "/admin/login/",
-    "/",
-    "/companies/",
+    "/en/",
+    "/en/companies/",
+    "/ru/companies/",
+    "/zh-hans/",
     "/api/v1/companies/",
     "/api/v1/stats/",
     "/api/v1/schema/",
@@ -132,6 +134,7 @@ def assert_secure_headers(response):
 
 
 SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+EXTERNAL = re.compile(r"""<(?:script|link|img)\b[^>]*\s(?:src|href)=["']?(?:https?:)?//""", re.I)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
 
 
@@ -146,6 +149,8 @@ def assert_no_script_runs_without_the_policy(response, policy):
             continue
         assert nonce and f'nonce="{nonce.group(1)}"' in attributes, attributes
     assert not EVENT_HANDLER.search(html)
+    # Nothing is fetched from elsewhere: no CDN.
+    assert not EXTERNAL.search(html), EXTERNAL.search(html).group(0)
 
 
 @pytest.mark.django_db

@@ -31,7 +31,6 @@ install: $(INSTALLED)
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py createcachetable
 	$(DEV) $(BIN)/python manage.py load_demo --with-editor
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -286,9 +286,10 @@ AUTH_PASSWORD_VALIDATORS += [
 # --- Cache and sessions, shared by every worker and replica --------------------------
 
 # With REDIS_URL, the cache (API throttle counts, cached figures) and sessions live in
-# Redis, so many app instances behave as one. Without it, the database cache: slower,
-# but shared by all workers and machines with nothing more to run (an in-process cache
-# would multiply every throttle limit by the number of workers).
+# Redis, so many app instances behave as one. Without it, one machine: a file cache in
+# the project folder, shared by its workers, with no query added to any request and
+# nothing more to run (an in-process cache would multiply every throttle limit by the
+# number of workers); DJANGO_CACHE_URL may name another (django-environ's syntax).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -302,10 +303,9 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "park_cache",
-        }
+        "default": env.cache(
+            "DJANGO_CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}"
+        ),
     }
 
 # --- Backups ---------------------------------------------------------------------------

@@ -113,9 +113,8 @@ def manage(env: dict, *args: str) -> str:
 
 
 def prepare_database(env: dict) -> None:
-    """Schema, cache table, the demo register and static files, as a deployment would."""
+    """Schema, the demo register and static files, as a deployment would."""
     manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
     manage(env, "load_demo")
     manage(env, "collectstatic", "--noinput", "-v", "0")
 

@@ -96,11 +96,11 @@ def run_python(code, **env):
     )  # fmt: skip
 
 
-def test_without_redis_cache_and_sessions_are_shared_through_the_database():
+def test_without_redis_the_workers_of_one_machine_share_a_file_cache():
     settings = json.loads(run_python(PRINT_CACHE).stdout)
     assert settings["caches"]["default"] == {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "park_cache",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(ROOT / ".cache" / "django"),
     }
     assert settings["session"] == "django.contrib.sessions.backends.db"
 

@@ -191,7 +191,7 @@ def main() -> int:
         "no 5xx": result["server_errors"] == 0,
         "no dropped connection": result["dropped_connections"] == 0,
         "no normal client throttled": n["throttled"] == 0,
-        "abusive clients throttled": not abused_present or result["abusive"]["throttled"] > 0,
+        "abusive clients throttled": not abusers or result["abusive"]["throttled"] > 0,
         f"p99 within 8 x median (or {options.p99_floor_ms:g} ms) on each path": all(
             latency["p99"] <= max(8 * latency["p50"], options.p99_floor_ms)
             for latency in result["normal_latency_per_path_ms"].values()

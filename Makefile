@@ -9,7 +9,8 @@ BENCH_INSTALLED := $(VENV)/.installed-bench
 # Commands that only run locally get debug mode; tests use tests/settings.py.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install messages makemessages run test lint format clean bench
+.PHONY: help install messages makemessages run test lint format clean bench backup restore \
+	faults soak
 
 help:
 	@echo "make run    set up and serve the demo directory at http://127.0.0.1:8000"
@@ -17,6 +18,10 @@ help:
 	@echo "make lint / make format   ruff"
 	@echo "make bench  benchmark on PostgreSQL up to 1,000,000 companies; writes BENCHMARKS.md"
 	@echo "make makemessages   update locale/*/django.po from the sources (needs GNU gettext)"
+	@echo "make backup               back up the register (DATABASE_URL) into backups/"
+	@echo "make restore FILE=...     replace the register by a backup (asks first)"
+	@echo "make faults               database restart, worker kill: results in docs/OPERATIONS.md"
+	@echo "make soak                 twice the peak load for a few minutes (SOAK_SECONDS)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +72,20 @@ bench: install $(BENCH_INSTALLED)
 
 clean:
 	rm -rf $(VENV) staticfiles park.sqlite3 .pytest_cache
+
+# --- Operations (docs/OPERATIONS.md) ---------------------------------------------------
+
+backup: install
+	$(BIN)/python manage.py backup $(if $(FORMAT),--format $(FORMAT))
+
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/park-....dump" && exit 2)
+	$(BIN)/python manage.py restore "$(FILE)"
+
+# Each starts gunicorn on ports 8110-8119 and, for the restart, a PostgreSQL of its own.
+faults: install
+	$(BIN)/python scripts/fault_database_restart.py
+	$(BIN)/python scripts/fault_worker_kill.py
+
+soak: install
+	$(BIN)/python scripts/soak.py

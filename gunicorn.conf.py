@@ -10,4 +10,5 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 max_requests = 5000
 max_requests_jitter = 500
-accesslog = "-"
+# The app writes one JSON line per request (ops.middleware); this would repeat it.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None

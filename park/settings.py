@@ -148,18 +148,6 @@ STORAGES = {
     },
 }
 
-# --- Cache ---------------------------------------------------------------------------
-
-# Throttling counts requests in this cache, so it must be shared by all workers: the
-# default file cache is shared by the workers of one machine without another service
-# and without adding queries to every request; several machines need a network cache
-# (for example redis://host:6379/0, which needs the redis package).
-CACHES = {
-    "default": env.cache(
-        "DJANGO_CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}"
-    ),
-}
-
 # --- REST API ------------------------------------------------------------------------
 
 # How long the API keeps computed figures (stats, countries, sectors, claims) in the
@@ -225,9 +213,174 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
 
 # --- Logging -------------------------------------------------------------------------
 
+# One line per request (ops.middleware.RequestLogMiddleware), with its request id.
+# json in production (for log shippers), text for a developer's terminal.
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text" if DEBUG else "json")
+# The number of SQL queries of each request, in its log line; on in debug.
+LOG_SQL_QUERIES = env.bool("DJANGO_LOG_SQL_QUERIES", default=DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# =====================================================================================
+# Production hardening (issue 7). Production behaviour is the default; DJANGO_DEBUG=1
+# relaxes only what local development over plain http needs. Kept in one block, added
+# to the settings above without changing them, so that other blocks merge cleanly.
+# =====================================================================================
+
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp", "axes", "ops"]
+
+# Outermost first: the request log and id wrap everything, health checks answer before
+# host validation and HTTPS redirects, and a database outage becomes a clean 503.
+MIDDLEWARE.insert(0, "ops.middleware.RequestLogMiddleware")
+MIDDLEWARE.insert(1, "ops.middleware.HealthCheckMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "ops.middleware.CSPSurfaceMiddleware"
+)
+MIDDLEWARE += [
+    "ops.middleware.DatabaseUnavailableMiddleware",
+    # axes must be last: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+
+# --- HTTPS, cookies and browser policies ---------------------------------------------
+
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Served over HTTPS unless told otherwise: redirects, HSTS and secure cookies. Behind a
+# proxy that terminates TLS, DJANGO_SECURE_PROXY_SSL_HEADER=1 trusts its
+# X-Forwarded-Proto (only then: a client could otherwise claim https itself).
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+# Nothing reads the CSRF cookie from JavaScript: forms and the API docs use the token.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Scripts only from the site's own static files (or a per-response nonce); data for
+# charts travels in json_script blocks, which are not executed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Third-party templates (the admin, history, import/export, Swagger UI and Redoc) carry
+# inline style attributes and Redoc runs a worker from a blob; scripts stay strict.
+CSP_SURFACE_UPDATES = {
+    "/admin/": {"style-src": ["'unsafe-inline'"]},
+    "/api/docs/": {"style-src": ["'unsafe-inline'"], "worker-src": [SELF, "blob:"]},
+}
+
+# django-modeltranslation's admin tabs would load jQuery UI from a CDN: serve a copy.
+JQUERY_UI_URL = "ops/vendor/jquery-ui/jquery-ui.min.js"
+
+# --- Clients behind proxies -----------------------------------------------------------
+
+# How many proxies (nginx, a load balancer) stand in front of the app and append to
+# X-Forwarded-For. The API throttling (REST_FRAMEWORK["NUM_PROXIES"]) and the login
+# lockout read this same variable, so both count the same client.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
+
+# --- Admin login protection -----------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock out a user name from one address after N failures; the records live in the
+# database, so every worker and replica sees them. `manage.py axes_reset` releases.
+AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ops.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "ops.views.lockout"
+AXES_VERBOSE = False
+
+# Staff accounts (and new accounts) need a longer password than Django's default 8.
+AUTH_PASSWORD_VALIDATORS += [
+    {
+        "NAME": "ops.passwords.StaffMinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("DJANGO_STAFF_PASSWORD_MIN_LENGTH", default=12)},
+    },
+]
+
+# --- Cache and sessions, shared by every worker and replica --------------------------
+
+# With REDIS_URL, the cache (API throttle counts, cached figures) and sessions live in
+# Redis, so many app instances behave as one. Without it, one machine: a file cache in
+# the project folder, shared by its workers, with no query added to any request and
+# nothing more to run (an in-process cache would multiply every throttle limit by the
+# number of workers); DJANGO_CACHE_URL may name another (django-environ's syntax).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "park",
+        }
+    }
+    # Reads from Redis; also written to the database so a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": env.cache(
+            "DJANGO_CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}"
+        ),
+    }
+
+# --- Backups ---------------------------------------------------------------------------
+
+# Where `make backup` writes; ship the files off the machine.
+BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")
+# JSON dumps keep timestamps to the microsecond (Django's own cuts them to milliseconds).
+SERIALIZATION_MODULES = {"json": "ops.serializers"}

@@ -30,3 +30,5 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(path("", include("companies.urls")))
+# A database outage surfacing outside a view is a 503 too; other errors a friendly 500.
+handler500 = "ops.views.server_error"

@@ -14,5 +14,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # Commands run in a subprocess, and writers in threads, need the test database in a
     # file (SQLite's shared in-memory cache ignores the busy timeout).
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-park.sqlite3")}  # noqa: F405
-# Each test starts with empty throttle counters (see conftest.py); no files are written.
+# One process, each test starting with empty throttle counters (see conftest.py), and
+# query counts that do not include cache reads: the shared caches of production are
+# exercised by tests/test_settings.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The test client speaks plain http; tests of the redirect turn it back on.
+SECURE_SSL_REDIRECT = False

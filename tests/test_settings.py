@@ -4,7 +4,10 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = (
@@ -73,3 +76,60 @@ def test_postgres_url_gets_the_connection_pool_and_health_checks():
     assert settings["health"] is True
     assert settings["options"]["pool"]["max_size"] == 10
     assert settings["hosts"] == ["park.example", "www.park.example"]
+
+
+# --- Shared cache and sessions (issue 7) ----------------------------------------------
+
+PRINT_CACHE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'caches': settings.CACHES, 'session': settings.SESSION_ENGINE}))"
+)
+REDIS_TEST_URL = os.environ.get("PARK_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+def run_python(code, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "park.settings", "DJANGO_SECRET_KEY": "k", **env},
+    )  # fmt: skip
+
+
+def test_without_redis_the_workers_of_one_machine_share_a_file_cache():
+    settings = json.loads(run_python(PRINT_CACHE).stdout)
+    assert settings["caches"]["default"] == {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(ROOT / ".cache" / "django"),
+    }
+    assert settings["session"] == "django.contrib.sessions.backends.db"
+
+
+def test_with_redis_cache_and_sessions_live_in_redis():
+    settings = json.loads(run_python(PRINT_CACHE, REDIS_URL="redis://cache:6379/0").stdout)
+    assert settings["caches"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache:6379/0",
+        "KEY_PREFIX": "park",
+    }
+    assert settings["session"] == "django.contrib.sessions.backends.cached_db"
+
+
+def redis_is_up():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="no Redis at PARK_TEST_REDIS_URL")
+def test_two_app_processes_share_one_cache_through_redis():
+    key = f"shared-{uuid.uuid4().hex}"
+    setup = "import django; django.setup(); from django.core.cache import cache; "
+    write = setup + f"cache.set('{key}', 41, 30); print(cache.incr('{key}'))"
+    read = setup + f"print(cache.get('{key}')); cache.delete('{key}')"
+    first = run_python(write, REDIS_URL=REDIS_TEST_URL)
+    second = run_python(read, REDIS_URL=REDIS_TEST_URL)
+    assert (first.stdout, second.stdout) == ("42\n", "42\n"), first.stderr + second.stderr

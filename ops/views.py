@@ -1,0 +1,84 @@
+"""Responses that must work when much else does not: health checks, a database outage,
+server errors and the login lockout."""
+
+import logging
+import sys
+
+from axes.helpers import get_client_username, get_cool_off
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+# A database restart takes seconds; clients (and proxies) may retry after this many.
+RETRY_AFTER_SECONDS = 10
+# Errors that mean "the database cannot be reached or refused the connection", as
+# opposed to a bug in a query: a restart, a failover, a full pool.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """API clients get JSON errors; browsers (and the API's HTML docs) get pages."""
+    if request.path.startswith("/api/") and not request.path.startswith("/api/docs/"):
+        return True
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up and serving; touches nothing else."""
+    return _no_store(JsonResponse({"status": "ok"}))
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready for traffic: the database answers a trivial query; 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        logger.warning("readiness check failed: database unreachable (%s)", type(error).__name__)
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return _no_store(response)
+    return _no_store(JsonResponse({"status": "ok", "database": "ok"}))
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After while the database is unreachable: JSON or a short page."""
+    message = _("The directory's database is unavailable for a moment. Please try again.")
+    if wants_json(request):
+        response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
+    else:
+        # Rendered without the request: context processors might query the database.
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return _no_store(response)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage is a 503 wherever it surfaced; any other error
+    gets the friendly 500 page (or JSON for the API) without details."""
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+        return database_unavailable(request)
+    if wants_json(request):
+        return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
+    return defaults.server_error(request)
+
+
+def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: too many failed logins for this user from this address."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    context = {"username": get_client_username(request, credentials) or "", "minutes": minutes}
+    response = HttpResponse(render_to_string("ops/lockout.html", context, request), status=429)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return _no_store(response)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response

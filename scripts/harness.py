@@ -1,0 +1,235 @@
+"""What the fault and soak scripts share: a throwaway PostgreSQL of their own, the
+directory under gunicorn as in production, and an HTTP client that records outcomes.
+
+Everything runs on loopback, bounded in time, and cleans up after itself. The
+PostgreSQL instance is initdb'd into a temporary folder on its own port, so restarting
+it never disturbs any other database on the machine."""
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+SECRET = "fault-scripts-" + "x" * 50
+
+
+def as_postgres(args: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: run them as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+class PrivatePostgres:
+    """A PostgreSQL 15 server in a temporary folder, on `port`, trust auth."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.folder = Path(tempfile.mkdtemp(prefix="park-pg-"))
+        self.data = self.folder / "data"
+        self.log = self.folder / "server.log"
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self.url = f"postgres://postgres@127.0.0.1:{port}/park"
+
+    def pg_ctl(self, *args: str) -> None:
+        subprocess.run(
+            as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
+                         "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1",
+                         "-w", *args]),
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        if not self.data.exists():
+            subprocess.run(
+                as_postgres([str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust",
+                             "-U", "postgres", "--no-sync"]),
+                check=True, capture_output=True,
+            )  # fmt: skip
+            self.pg_ctl("start")
+            subprocess.run(
+                [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                 "postgres", "park"],
+                check=True,
+            )  # fmt: skip
+        else:
+            self.pg_ctl("start")
+
+    def stop(self) -> None:
+        self.pg_ctl("stop", "-m", "fast")
+
+    def restart(self) -> None:
+        self.pg_ctl("restart", "-m", "fast")
+
+    def destroy(self) -> None:
+        with suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def private_postgres(port: int = 55432):
+    server = PrivatePostgres(port)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
+
+
+def app_environment(database_url: str, **extra: str) -> dict:
+    """Production settings over loopback: debug off, behind a (pretend) TLS proxy."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.pop("REDIS_URL", None)
+    return {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "park.settings",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
+        "DATABASE_URL": database_url,
+        **extra,
+    }
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def prepare_database(env: dict) -> None:
+    """Schema, the demo register and static files, as a deployment would."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+
+
+def editor_session(env: dict) -> str:
+    """A signed-in editor's session key, to drive the admin like an editor."""
+    code = (
+        "from django.contrib.auth import get_user_model, HASH_SESSION_KEY, "
+        "BACKEND_SESSION_KEY, SESSION_KEY\n"
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "from companies import services\n"
+        "user, _ = get_user_model().objects.get_or_create(username='soak-editor', "
+        "defaults={'is_staff': True})\n"
+        "user.groups.add(services.editors_group_sync())\n"
+        "s = SessionStore(); s[SESSION_KEY] = str(user.pk)\n"
+        "s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create(); print(s.session_key)"
+    )
+    return manage(env, "shell", "--no-imports", "-c", code).strip()
+
+
+class Gunicorn:
+    """The directory under gunicorn, as the Dockerfile runs it, on a loopback port."""
+
+    def __init__(self, env: dict, port: int, workers: int = 2, log: Path | None = None):
+        self.port = port
+        self.log_path = log or Path(tempfile.mkstemp(prefix="park-gunicorn-", suffix=".log")[1])
+        self.log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "park.wsgi", "-c", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if request(port, "/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not come up; see {self.log_path}")
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+@dataclass
+class Answer:
+    path: str
+    status: int  # 0: no HTTP answer at all (connection refused, reset, timeout)
+    seconds: float
+    content_type: str = ""
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    error: str = ""
+    started: float = 0.0
+
+
+def request(port: int, path: str, headers: dict | None = None, timeout: float = 30) -> Answer:
+    """One GET over a fresh connection (gunicorn's sync workers close each one)."""
+    started = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"X-Forwarded-Proto": "https", **(headers or {})})
+        response = connection.getresponse()
+        body = response.read()
+        return Answer(
+            path, response.status, time.monotonic() - started,
+            response.headers.get("Content-Type", ""), body, dict(response.headers),
+            started=started,
+        )  # fmt: skip
+    finally:
+        connection.close()
+
+
+def safe_request(port: int, path: str, headers: dict | None = None, timeout: float = 30) -> Answer:
+    started = time.monotonic()
+    try:
+        return request(port, path, headers, timeout)
+    except (OSError, http.client.HTTPException) as error:
+        return Answer(path, 0, time.monotonic() - started, error=type(error).__name__,
+                      started=started)  # fmt: skip
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def available(port: int, paths: list[str], headers: dict | None = None) -> tuple[list, list]:
+    """Split `paths` into those the directory serves and those it does not have (yet)."""
+    present, missing = [], []
+    for path in paths:
+        answer = safe_request(port, path, headers)
+        (present if answer.status in (200, 429) else missing).append(path)
+    return present, missing
+
+
+def write_result(name: str, result: dict) -> Path:
+    folder = ROOT / "artifacts"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2, default=str))
+    return path

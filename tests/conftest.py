@@ -4,8 +4,9 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from companies import services
+from tests.browser import browser  # noqa: F401  (the browser tests' chromium)
 from tests.factories import UserFactory
-from tests.pages import claims, empty_cache, register  # noqa: F401  (public pages' fixtures)
+from tests.pages import claims, register  # noqa: F401  (public pages' fixtures)
 
 
 @pytest.fixture
@@ -24,7 +25,10 @@ def editor_client(client, editor):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Throttle counters and cached responses never carry over between tests."""
+    """Throttle counters and cached responses never carry over between tests (cached
+    figures are keyed on the register revision, which each test's rollback can repeat)."""
+    cache.clear()
+    yield
     cache.clear()
 
 

@@ -7,18 +7,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import ClaimFactory, CompanyFactory, ReportFactory, SectorFactory
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Cached figures are keyed on the register revision, which each test's rollback
-    can repeat: every test starts with an empty cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

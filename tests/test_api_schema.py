@@ -82,7 +82,11 @@ def test_interactive_docs_are_served_from_the_projects_own_static_files(client):
     html = page.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
-    assert "/api/v1/schema/" in html
+    # The page's own script is a separate file (no inline script): it loads the schema.
+    assert '<script src="/api/docs/?script="></script>' in html
+    script = client.get("/api/docs/?script=")
+    assert script["Content-Type"] == "application/javascript"
+    assert "/api/v1/schema/" in script.content.decode()
     # collectstatic gathers it with the rest of the static files.
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
 

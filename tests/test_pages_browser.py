@@ -2,11 +2,9 @@
 
 A visitor finds a resident from the home page, in three languages, on a desktop and on a
 phone, with no request leaving the site; axe-core checks the main pages' accessibility.
-Screenshots go to artifacts/screenshots/. Without chromium these tests skip, unless
-REQUIRE_BROWSER=1 (as in CI), where they fail instead.
+Screenshots go to artifacts/screenshots/. The browser: tests/browser.py.
 """
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,23 +13,12 @@ import pytest
 from django.conf import settings
 
 from companies.demo import demo_load
+from tests.browser import LOCAL_HOSTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Debian's package; CHROMIUM_PATH points elsewhere on other systems.
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
-LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 PHONE = {"width": 360, "height": 740}
 
 CHARTS_DRAWN = """() => {
@@ -45,6 +32,10 @@ PAINTED_PIXELS = """() => [...document.querySelectorAll("canvas[data-chart]")].m
     for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) painted++; }
     return painted;
 })"""
+ROWS_GIVEN = """() => [...document.querySelectorAll(".chart-canvas[data-rows]")]
+    .map((box) => box.dataset.rows)"""
+ROWS_SET = """() => [...document.querySelectorAll(".chart-canvas[data-rows]")]
+    .map((box) => getComputedStyle(box).getPropertyValue("--rows").trim())"""
 AXE_RUN = """async () => {
     const result = await axe.run(document, {resultTypes: ["violations"]});
     return result.violations.map((v) => ({
@@ -52,27 +43,6 @@ AXE_RUN = """async () => {
         targets: v.nodes.slice(0, 3).map((node) => node.target.join(" ")),
     }));
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"no browser at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM calls
-    # from a thread with a running loop; the test code here never runs concurrently with it.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
-            yield launched
-            launched.close()
 
 
 @pytest.fixture
@@ -153,6 +123,8 @@ def test_visitor_finds_a_resident_from_the_home_page_in_three_languages(visit):
     assert page.locator("h1").inner_text() == "China–Belarus Industrial Park “Great Stone”"
     assert page.locator("canvas[data-chart]").count() == 3
     assert_charts_drawn(page)
+    # The charts of rows are as tall as their rows (data-rows, set by charts.js).
+    assert page.evaluate(ROWS_SET) == page.evaluate(ROWS_GIVEN) != []
     browser.screenshot("01-home-en")
 
     page.fill("#home-q", "Logistics")
@@ -262,7 +234,9 @@ MAIN_PAGES = [
 
 
 def test_main_pages_have_no_serious_accessibility_violations(visit):
-    browser = visit()
+    # axe is injected as an inline script, which the policy refuses; this test checks
+    # accessibility, tests/test_csp_browser.py the policy.
+    browser = visit(bypass_csp=True)
     page = browser.page
     found = {}
     for path in [*MAIN_PAGES, _first_company(browser)]:

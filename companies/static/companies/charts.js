@@ -63,7 +63,13 @@
       return drawn;
     });
     // The box stays hidden without JavaScript; it must be shown before Chart.js sizes it.
-    canvas.closest(".chart-canvas").hidden = false;
+    // A chart of rows is as tall as it has rows (data-rows: the policy allows no inline
+    // style attribute, but a property set from a script is fine).
+    var box = canvas.closest(".chart-canvas");
+    if (box.dataset.rows) {
+      box.style.setProperty("--rows", box.dataset.rows);
+    }
+    box.hidden = false;
     new Chart(canvas, {
       type: spec.type,
       data: { labels: spec.labels, datasets: datasets },

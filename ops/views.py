@@ -9,7 +9,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +51,32 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
     else:
-        # Rendered without the request: context processors might query the database.
         response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return _no_store(response)
+
+
+def _error(request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
+    """An error answered by Django rather than a view: JSON for the API, else the page
+    `<status>.html` (ops/templates), rendered without the request or the database."""
+    if wants_json(request):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return HttpResponse(render_to_string(f"{status}.html"), status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (a disallowed host, a malformed request)."""
+    return _error(request, 400, _("Bad request."), "bad_request")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403."""
+    return _error(request, 403, _("You may not do this."), "permission_denied")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: no address matched, or a view found nothing to show."""
+    return _error(request, 404, _("Not found."), "not_found")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -63,17 +84,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
     gets the friendly 500 page (or JSON for the API) without details."""
     if isinstance(sys.exc_info()[1], UNAVAILABLE):
         return database_unavailable(request)
-    if wants_json(request):
-        return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
-    return defaults.server_error(request)
+    return _error(request, 500, _("Server error."), "server_error")
 
 
 def lockout(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: too many failed logins for this user from this address."""
     cool_off = get_cool_off(request)
-    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
-    context = {"username": get_client_username(request, credentials) or "", "minutes": minutes}
-    response = HttpResponse(render_to_string("ops/lockout.html", context, request), status=429)
+    if wants_json(request):  # the API's token login
+        detail = _("Too many failed sign-in attempts for this user from your address.")
+        response = JsonResponse({"detail": detail, "code": "locked_out"}, status=429)
+    else:
+        minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+        username = get_client_username(request, credentials) or ""
+        context = {"username": username, "minutes": minutes}
+        response = HttpResponse(render_to_string("ops/lockout.html", context, request), status=429)
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     return _no_store(response)

@@ -4,13 +4,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from companies import views as pages
 from companies.sitemaps import SITEMAPS
 
-admin.site.site_header = "China–Belarus Industrial Park · register"
-admin.site.site_title = "Park register"
+admin.site.site_header = _("China–Belarus Industrial Park · register")
+admin.site.site_title = _("Park register")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -30,5 +31,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(path("", include("companies.urls")))
-# A database outage surfacing outside a view is a 503 too; other errors a friendly 500.
+# Friendly pages in the visitor's language, JSON under /api/; a database outage
+# surfacing outside a view is a 503 too.
+handler400 = "ops.views.bad_request"
+handler403 = "ops.views.permission_denied"
+handler404 = "ops.views.page_not_found"
 handler500 = "ops.views.server_error"

@@ -57,7 +57,9 @@ setup_test_environment()
 settings.ROOT_URLCONF = "tests.urls_faults"
 client = Client(raise_request_exception=False)
 for path, accept in [("/healthz", ""), ("/readyz", ""), ("/count/", "text/html"),
-                     ("/api/count/", "*/*"), ("/count/", "application/json")]:
+                     ("/api/count/", "*/*"), ("/count/", "application/json"),
+                     ("/en/companies/", "text/html"), ("/api/v1/companies/", "*/*"),
+                     ("/api/v1/stats/", "*/*")]:
     response = client.get(path, HTTP_ACCEPT=accept)
     print(json.dumps({"path": path, "status": response.status_code,
                       "type": response["Content-Type"], "retry": response.get("Retry-After"),
@@ -96,12 +98,14 @@ def test_with_the_database_down_healthz_is_up_and_readyz_is_503(answers_with_the
 def test_with_the_database_down_pages_get_a_503_page_and_the_api_json(
     answers_with_the_database_down,
 ):
-    _, _, page, api, json_client = answers_with_the_database_down
-    assert (page["status"], page["retry"]) == (503, "10")
-    assert page["type"].startswith("text/html")
-    assert "The directory is briefly unavailable" in page["body"]
-    assert "Traceback" not in page["body"] and "OperationalError" not in page["body"]
-    for answer in (api, json_client):
+    _, _, page, api, json_client, directory, api_list, api_stats = answers_with_the_database_down
+    for answer in (page, directory):
+        assert (answer["status"], answer["retry"]) == (503, "10")
+        assert answer["type"].startswith("text/html")
+        assert "The directory is briefly unavailable" in answer["body"]
+        assert "Traceback" not in answer["body"] and "OperationalError" not in answer["body"]
+    # The API's own views (DRF and its exception handler) answer the same way.
+    for answer in (api, json_client, api_list, api_stats):
         assert (answer["status"], answer["retry"]) == (503, "10")
         assert answer["type"] == "application/json"
         assert json.loads(answer["body"])["code"] == "database_unavailable"

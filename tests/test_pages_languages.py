@@ -7,17 +7,20 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import templatize
 
 from tests.pages import chart_data, text
 
 ROOT = Path(settings.BASE_DIR)
-# What visitors and editors read: the pages, their views, feed, filters and models.
-PUBLIC_SOURCES = [
-    *sorted((ROOT / "companies" / "templates").rglob("*.html")),
-    *(ROOT / "companies" / name for name in ("views.py", "feeds.py", "filters.py", "models.py")),
-    ROOT / "park" / "settings.py",
-]
+# Everything visitors, API clients and editors read, as `make makemessages` finds it:
+# pages, admin (import, export, history), API messages, error pages, lockout, settings.
+SOURCES = sorted(
+    path
+    for package in ("companies", "ops", "park")
+    for path in (ROOT / package).rglob("*")
+    if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts
+)
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
     "gettext_lazy": None,
@@ -27,9 +30,9 @@ KEYWORDS = {
 
 
 def source_messages() -> set:
-    """Every translatable string of the public sources, as makemessages would extract it."""
+    """Every translatable string of the sources, as makemessages would extract it."""
     found = set()
-    for path in PUBLIC_SOURCES:
+    for path in SOURCES:
         source = path.read_text()
         if path.suffix == ".html":
             source = templatize(source, origin=str(path))
@@ -38,6 +41,20 @@ def source_messages() -> set:
         ):
             found.add(message if isinstance(message, str) else message[:2])
     return found
+
+
+def test_the_sources_checked_include_every_surface():
+    checked = {str(path.relative_to(ROOT)) for path in SOURCES}
+    assert {
+        "companies/views.py",
+        "companies/admin.py",
+        "companies/resources.py",
+        "companies/api/views.py",
+        "companies/templates/admin/companies/import.html",
+        "ops/views.py",
+        "ops/templates/ops/lockout.html",
+        "park/settings.py",
+    } <= checked
 
 
 @pytest.mark.parametrize("language", ["ru", "zh_Hans"])
@@ -128,3 +145,33 @@ def test_each_language_has_its_own_address_for_every_page(client, register):
     for language in ("en", "ru", "zh-hans"):
         for address in ("", "companies/", "countries/", "sectors/", "claims/", "countries/CN/"):
             assert client.get(f"/{language}/{address}").status_code == 200
+
+
+# --- The other surfaces speak the same languages ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_errors_follow_accept_language(api):
+    answers = {
+        language: api.get("/api/v1/stats/", {"as_of": "soon"}, HTTP_ACCEPT_LANGUAGE=language)
+        for language in ("en", "ru", "zh-hans")
+    }
+    assert {language: answer.json()["as_of"] for language, answer in answers.items()} == {
+        "en": ["'soon' is not a date; write it YYYY-MM-DD."],
+        "ru": ["«soon» — не дата; укажите её в формате ГГГГ-ММ-ДД."],
+        "zh-hans": ["“soon”不是日期；请按 YYYY-MM-DD 格式填写。"],
+    }
+
+
+@pytest.mark.django_db
+def test_an_import_refusal_is_explained_in_the_editors_language(editor_client):
+    response = editor_client.post(
+        "/admin/companies/company/import/",
+        {
+            "format": "0",
+            "import_file": SimpleUploadedFile("latin.csv", "slug,name\nx,Café".encode("cp1252")),
+        },
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert "Файл не является текстом в UTF-8" in text(response)
+    assert "Китайско-Белорусский индустриальный парк · реестр" in text(response)

@@ -4,8 +4,8 @@ import xml.etree.ElementTree as ET
 
 from django.test import RequestFactory
 from django.utils import translation
-from django.views.defaults import server_error
 
+from ops.views import server_error
 from tests.pages import text
 
 ATOM = "{http://www.w3.org/2005/Atom}"

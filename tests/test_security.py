@@ -17,7 +17,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIRequestFactory
+from knox.models import AuthToken
+from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import BaseThrottle
 
 from ops.network import client_ip
@@ -254,8 +255,47 @@ def test_a_server_error_shows_a_friendly_page_without_details(failing_client):
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
     body = response.content.decode()
-    assert "<h1>" in body  # the 500.html page, whichever app provides it
+    assert "<h1>Something went wrong</h1>" in body
     assert "secret detail" not in body and "Traceback" not in body
+
+
+def error_pages(client, failing_client, settings):
+    """Each error page a visitor can meet, in Russian, by the way it is met."""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    headers = {"HTTP_ACCEPT_LANGUAGE": "ru"}
+    yield 400, client.get("/ru/", HTTP_HOST="evil.example", **headers)
+    stale_form = Client(enforce_csrf_checks=True)
+    yield 403, stale_form.post("/i18n/setlang/", {"language": "en"}, **headers)
+    yield 404, client.get("/ru/no-such-page/")
+    yield 500, failing_client.get("/boom/", **headers)
+    yield 503, failing_client.get("/database-gone/", **headers)
+
+
+@pytest.mark.django_db
+def test_every_error_page_has_the_sites_look_in_the_visitors_language(
+    client, failing_client, settings
+):
+    headings = {
+        400: "Запрос не удалось понять",
+        403: "Срок действия формы истёк",
+        404: "Страница не найдена",
+        500: "Что-то пошло не так",
+        503: "Справочник ненадолго недоступен",
+    }
+    for status, response in error_pages(client, failing_client, settings):
+        assert response.status_code == status
+        html = response.content.decode()
+        assert f"<h1>{headings[status]}</h1>" in html, status
+        assert '<html lang="ru">' in html
+        assert '<header class="site-header">' in html
+        assert 'href="/static/companies/site.css"' in html
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_address_answers_json(client):
+    response = client.get("/api/v2/companies/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 @pytest.mark.django_db
@@ -349,6 +389,35 @@ def test_behind_a_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
         HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5",
     )  # fmt: skip
     assert forged.status_code == 429
+
+
+def api_login(username, password, address="203.0.113.5"):
+    return APIClient().post(
+        "/api/v1/auth/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_failed_api_logins_count_toward_the_same_lockout(client, settings, olga):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert api_login("olga", "wrong").status_code == 400
+    locked = api_login("olga", "wrong")
+    assert locked.status_code == 429
+    assert locked.json() == {
+        "detail": "Too many failed sign-in attempts for this user from your address.",
+        "code": "locked_out",
+    }
+    assert locked["Retry-After"] == str(15 * 60)
+    # Neither the API nor the admin lets the right password in now.
+    assert api_login("olga", "a-long-staff-password").status_code == 429
+    assert login(client, "olga", "a-long-staff-password").status_code == 429
+    assert not AuthToken.objects.exists()
+    # Another address is not locked out.
+    assert api_login("olga", "a-long-staff-password", "198.51.100.9").status_code == 200
+
+
+def test_failed_admin_logins_lock_the_api_login_too(client, settings, olga):
+    fail_until_locked(client, settings)
+    assert api_login("olga", "a-long-staff-password").status_code == 429
 
 
 @pytest.mark.parametrize("num_proxies", [0, 1, 2])

@@ -5,7 +5,9 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path
 
 from companies.models import Company
-from park.urls import handler500, urlpatterns  # noqa: F401  (handler500 is read from here)
+
+# Django reads the error handlers from the root URLconf: the directory's own.
+from park.urls import handler400, handler403, handler404, handler500, urlpatterns  # noqa: F401
 
 
 def boom(request):

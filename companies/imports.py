@@ -9,6 +9,8 @@ import io
 import zipfile
 
 import tablib
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.formats import base_formats
@@ -158,10 +160,46 @@ def resource_for(*, headers: list[str], model: str | None = None) -> type[Regist
 
 
 class SheetFormat:
-    """An import format of the admin that reads files with `sheet_read`."""
+    """An import format of the admin that reads files with `sheet_read`, within what one
+    request can import (settings.IMPORT_MAX_UPLOAD_MB, IMPORT_MAX_ROWS)."""
 
     def create_dataset(self, in_stream, **kwargs):
-        return sheet_read(content=in_stream)
+        megabytes = len(in_stream or b"") / 1024 / 1024
+        if megabytes > settings.IMPORT_MAX_UPLOAD_MB:
+            raise SheetError(
+                [
+                    Problem(
+                        None,
+                        "",
+                        _("The file is %(size)s MB; the admin imports files of up to "
+                          "%(limit)s MB. Split it, or import it with manage.py "
+                          "import_register.")
+                        % {"size": number_format(megabytes, 1),
+                           "limit": settings.IMPORT_MAX_UPLOAD_MB},
+                    )
+                ]
+            )  # fmt: skip
+        dataset = sheet_read(content=in_stream)
+        if len(dataset) > settings.IMPORT_MAX_ROWS:
+            raise SheetError(
+                [
+                    Problem(
+                        None,
+                        "",
+                        ngettext(
+                            "The file has %(rows)d row; the admin imports up to %(limit)d "
+                            "rows at a time. Split it, or import it with manage.py "
+                            "import_register.",
+                            "The file has %(rows)d rows; the admin imports up to %(limit)d "
+                            "rows at a time. Split it, or import it with manage.py "
+                            "import_register.",
+                            len(dataset),
+                        )
+                        % {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS},
+                    )
+                ]
+            )
+        return dataset
 
     def is_binary(self):
         # The admin then hands over bytes, and sheet_read decodes them strictly.

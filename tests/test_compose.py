@@ -85,6 +85,13 @@ def test_nginx_forwards_what_the_settings_expect_from_one_proxy():
     assert NGINX.count("{") == NGINX.count("}")
 
 
+def test_nginx_lets_through_every_upload_the_admin_imports(settings):
+    # A larger file reaches the app, which refuses it saying what to do (nginx's own
+    # 413 page would not); a megabyte of room for the multipart form around it.
+    body = re.search(r"client_max_body_size (\d+)m;", NGINX)
+    assert int(body.group(1)) >= settings.IMPORT_MAX_UPLOAD_MB + 1
+
+
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed here")
 def test_nginx_accepts_the_configuration(tmp_path):
     # Outside Docker there is no host "app": point the upstream at loopback to test it.

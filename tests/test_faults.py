@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
@@ -17,20 +19,24 @@ from django.urls import reverse
 from companies import services
 from companies.models import Company, RegisterRevision, Report
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory, UserFactory
+from tests.sheets import company_row, csv_bytes
 from tests.test_admin import company_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @contextmanager
-def database_fails_at(pattern: str):
-    """Run statements normally until one matches `pattern`, then fail it and the rest
-    (a database gone mid-write); yields the statements that did run."""
+def database_fails_at(pattern: str, *, occurrence: int = 1):
+    """Run statements normally until the `occurrence`-th one matching `pattern`, then fail
+    it and the rest (a database gone mid-write); yields the statements that did run."""
     ran = []
     failing = re.compile(pattern)
+    matches = 0
 
     def execute(run, sql, params, many, context):
-        if failing.search(sql) or (ran and ran[-1] is None):
+        nonlocal matches
+        matches += bool(failing.search(sql))
+        if matches >= occurrence or (ran and ran[-1] is None):
             ran.append(None)
             raise OperationalError("server closed the connection unexpectedly")
         ran.append(sql)
@@ -111,3 +117,61 @@ def test_an_admin_save_cut_off_midway_answers_503_and_saves_nothing():
     assert client.post(reverse("admin:companies_company_add"), form).status_code == 302
     saved = Company.objects.get(slug="svisloch-photonics")
     assert (saved.direct_jobs, saved.declared_investment) == (14, Decimal("2500000"))
+
+
+# --- Imports ---------------------------------------------------------------------------
+
+
+def import_sheet() -> bytes:
+    """Three new companies: the second one's insert is where the database goes away."""
+    return csv_bytes(
+        [
+            company_row(),
+            company_row(slug="neman-optics", name="Neman Optics"),
+            company_row(slug="minsk-motors", name="Minsk Motors"),
+        ]
+    )
+
+
+def test_an_import_cut_off_midway_changes_nothing_and_says_so(tmp_path):
+    SectorFactory(slug="electronics")
+    sheet = tmp_path / "companies.csv"
+    sheet.write_bytes(import_sheet())
+    before = register_state()
+    with (
+        database_fails_at(r'^INSERT INTO "companies_company"', occurrence=2) as ran,
+        pytest.raises(CommandError, match="the database failed during the import") as refused,
+    ):
+        call_command("import_register", str(sheet), verbosity=0)
+    # The first company and its history row were written, then rolled back.
+    assert any(sql.startswith('INSERT INTO "companies_historicalcompany"') for sql in ran if sql)
+    assert "nothing was imported" in str(refused.value)
+    assert register_state() == before
+    # Run again once the database answers: all three are imported.
+    call_command("import_register", str(sheet), verbosity=0)
+    assert Company.objects.count() == 3
+
+
+def test_an_admin_import_cut_off_midway_answers_503_and_imports_nothing():
+    SectorFactory(slug="electronics")
+    editor = UserFactory(username="editor", is_staff=True)
+    editor.groups.add(services.editors_group_sync())
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    previewed = client.post(
+        reverse("admin:companies_company_import"),
+        {"format": "0", "import_file": SimpleUploadedFile("companies.csv", import_sheet())},
+    )
+    form = previewed.context["confirm_form"]
+    confirmation = {name: form[name].value() for name in form.fields}
+    before = register_state()
+    with database_fails_at(r'^INSERT INTO "companies_company"', occurrence=2):
+        response = client.post(reverse("admin:companies_company_process_import"), confirmation)
+    assert response.status_code == 503
+    assert register_state() == before
+    # The same confirmation goes through once the database is back.
+    assert (
+        client.post(reverse("admin:companies_company_process_import"), confirmation).status_code
+        == 302
+    )
+    assert Company.objects.count() == 3

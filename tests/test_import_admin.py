@@ -1,5 +1,6 @@
 """Importing and exporting spreadsheets in the admin, as an editor does it."""
 
+import tempfile
 from datetime import date
 from decimal import Decimal
 
@@ -435,6 +436,43 @@ def test_confirming_after_the_register_changed_imports_nothing(register, editor_
     assert register_dump() == before
     message = str(next(iter(response.wsgi_request._messages)))
     assert message.startswith("Nothing was imported. file: The register changed since the preview")
+
+
+def test_a_file_longer_than_one_request_can_import_is_refused_saying_what_to_do(
+    register, editor_client, settings
+):
+    settings.IMPORT_MAX_ROWS = 2
+    before = register_dump()
+    rows = [company_row(slug=f"c{n}", name=f"Company {n}") for n in range(3)]
+    response = preview(editor_client, "company", "companies.csv", csv_bytes(rows))
+    assert response.context["form"].errors["import_file"] == [
+        "file: The file has 3 rows; the admin imports up to 2 rows at a time. Split it, "
+        "or import it with manage.py import_register."
+    ]
+    assert register_dump() == before
+
+
+def test_a_file_larger_than_the_admin_takes_is_refused_before_it_is_read(
+    register, editor_client, settings
+):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    content = csv_bytes([company_row(description_en="x" * 1_100_000)])
+    response = preview(editor_client, "company", "companies.csv", content)
+    assert response.context["form"].errors["import_file"] == [
+        "file: The file is 1.0 MB; the admin imports files of up to 1 MB. Split it, or "
+        "import it with manage.py import_register."
+    ]
+
+
+def test_the_confirmation_needs_no_file_left_on_the_server_that_previewed(
+    register, editor_client, tmp_path, monkeypatch
+):
+    previewed = preview(editor_client, "company", "companies.csv", csv_bytes([company_row()]))
+    # Another replica (or worker) confirms: its temporary folder is not the same.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    response = confirm(editor_client, "company", previewed)
+    assert response.status_code == 302
+    assert Company.objects.filter(slug="svisloch-photonics").exists()
 
 
 def test_only_editors_who_may_add_and_change_can_import(client, register):

@@ -233,3 +233,11 @@ def test_command_survives_a_dropped_database_connection(register, tmp_path, caps
         "refused: 0",
     ]
     assert Company.objects.filter(slug__in=["svisloch-photonics", "second"]).count() == 2
+
+
+def test_the_command_has_no_row_limit_of_the_admin(register, tmp_path, settings):
+    # The admin's limit keeps one web request within its timeouts; a shell has none.
+    settings.IMPORT_MAX_ROWS = 1
+    rows = [company_row(slug=f"c{n}", name=f"Company {n}") for n in range(3)]
+    call_command("import_register", str(sheet(tmp_path, *rows)), verbosity=0)
+    assert Company.objects.filter(slug__in=["c0", "c1", "c2"]).count() == 3

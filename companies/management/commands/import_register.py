@@ -54,9 +54,16 @@ class Command(BaseCommand):
             unit=" rows",
             disable=verbosity < 1,
         ) as bar:
-            result = resource_class().import_data(
-                dataset, dry_run=dry_run, user=editor, file_name=path.name, progress=bar.update
-            )
+            try:
+                result = resource_class().import_data(
+                    dataset, dry_run=dry_run, user=editor, file_name=path.name, progress=bar.update
+                )
+            except Error as error:
+                # The import's transaction is rolled back whole: say so, not a traceback.
+                raise CommandError(
+                    f"{path.name}: the database failed during the import ({error}); "
+                    "nothing was imported. Run it again once the database answers."
+                ) from None
         if result.problems:
             self._refuse(path, result.problems)
         self._summary(result, refused=0)

@@ -152,9 +152,84 @@ def test_editor_creates_a_company(editor_api, sector):
     assert Company.objects.get(slug="zubr-logistics").sector == sector
 
 
-def test_write_is_attributed_to_the_tokens_user_in_the_history(editor, editor_api, acme):
-    editor_api.patch(f"{LIST}acme/", {"website": "https://acme.example"})
-    assert acme.history.first().history_user == editor
+def _last_change(history):
+    """The newest history entry and what it changed against the one before, derived
+    figures included: {field: (old, new)}, bookkeeping left out."""
+    newer, older = history.order_by("-history_id")[:2]
+    changes = {}
+    for field in newer.tracked_fields:
+        old, new = getattr(older, field.attname), getattr(newer, field.attname)
+        if old != new and field.name not in ("version", "updated_at"):
+            changes[field.name] = (old, new)
+    return newer, changes
+
+
+def test_api_writes_enter_the_history_with_the_user_and_the_values_before_and_after(
+    editor, editor_api, acme
+):
+    editor_api.patch(f"{LIST}acme/", {"legal_name": "Acme Holdings"})
+    entry, changes = _last_change(acme.history)
+    assert (entry.history_user, entry.history_type) == (editor, "~")
+    assert changes == {"legal_name": (acme.legal_name, "Acme Holdings")}
+
+    created = editor_api.post(
+        f"{LIST}acme/reports/", {"reported_on": "2021-12-31", "direct_jobs": 25, "source": "AR"}
+    ).json()
+    report = Report.history.get(id=created["id"], history_type="+")
+    assert (report.history_user, report.direct_jobs) == (editor, 25)
+    # The company's figures follow the report, in its history too, by the same user.
+    entry, changes = _last_change(acme.history)
+    assert (entry.history_user, changes) == (editor, {"direct_jobs": (10, 25)})
+
+    editor_api.delete(f"{LIST}acme/reports/{created['id']}/")
+    assert Report.history.get(id=created["id"], history_type="-").history_user == editor
+    editor_api.delete(f"{LIST}acme/")
+    deleted = acme.history.get(history_type="-")
+    assert (deleted.history_user, deleted.legal_name) == (editor, "Acme Holdings")
+
+
+@pytest.fixture
+def alice_api(editor, token_for):
+    """Another editor's client, writing at the same time."""
+    alice = UserFactory(username="alice")
+    alice.groups.set(editor.groups.all())
+    return token_for(alice)
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "changed"),
+    [
+        (lambda api: api.patch(f"{LIST}acme/", {"legal_name": "Acme JSC"}), ["legal_name"]),
+        (
+            lambda api: api.post(
+                f"{LIST}acme/reports/",
+                {"reported_on": "2021-12-31", "direct_jobs": 30, "source": "AR 2021"},
+            ),
+            ["direct_jobs"],
+        ),
+        (
+            lambda api: api.patch(
+                f"{LIST}acme/", {"website": "https://acme.example", "status": "exited",
+                                  "exited_on": "2022-01-31", "exit_reason": "Moved."}
+            ),
+            ["status", "exited_on", "exit_reason", "website"],
+        ),
+    ],
+)  # fmt: skip
+def test_a_write_after_another_editors_change_is_refused_naming_exactly_what_changed(
+    editor_api, alice_api, acme, meanwhile, changed
+):
+    etag = editor_api.get(f"{LIST}acme/")["ETag"]
+    assert meanwhile(alice_api).status_code in (200, 201)
+    before = Company.objects.values().get(slug="acme")
+
+    response = editor_api.patch(f"{LIST}acme/", {"name": "Acme Two"}, HTTP_IF_MATCH=etag)
+
+    assert response.status_code == 412
+    body = response.json()
+    assert sorted(body["changed_fields"]) == sorted(changed)
+    assert "changed by alice since you read it" in body["detail"]
+    assert Company.objects.values().get(slug="acme") == before
 
 
 def test_partial_update_changes_only_the_given_fields(editor_api, acme):

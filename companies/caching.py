@@ -17,8 +17,4 @@ def cached_per_revision(name: str, compute: Callable):
     revision = selectors.register_revision()
     changed = 0 if revision._state.adding else revision.changed_at.timestamp()
     key = f"park:{name}:{revision.number}:{changed}:{timezone.localdate().isoformat()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return cache.get_or_set(key, compute, TIMEOUT)

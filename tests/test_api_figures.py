@@ -278,6 +278,17 @@ def test_figures_are_computed_once_per_register_revision(
     assert api.get(url).json() != first or url == CLAIMS
 
 
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
+def test_figures_for_today_are_not_answered_from_yesterdays_copy(api, register, url, monkeypatch):
+    first = api.get(url)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    # The register did not change, but the day its figures answer for did.
+    again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again.json()["as_of"] == tomorrow.isoformat()
+
+
 def test_etag_depends_on_as_of(api, register):
     etag = api.get(STATS, {"as_of": "2019-12-31"})["ETag"]
     other = api.get(STATS, {"as_of": "2018-12-31"}, HTTP_IF_NONE_MATCH=etag)

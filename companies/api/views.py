@@ -125,12 +125,14 @@ def _digest(*parts) -> str:
 
 class ConditionalMixin:
     """Validators of a response derived from the register: the register's revision, the
-    request's path and query, its language and format, and whether drafts are in it."""
+    day (figures "as of today" move at midnight), the request's path and query, its
+    language and format, and whether drafts are in it."""
 
     def register_validators(self, request, *, version: int | None = None):
         revision = selectors.register_revision()
         variant = _digest(
             revision.number,
+            timezone.localdate(),
             request.get_full_path(),
             get_language(),
             drafts_visible(request.user),
@@ -168,11 +170,7 @@ class ConditionalMixin:
         if response is not None:
             return response
         if cached:
-            key = f"api:{etag}"
-            data = django_cache.get(key)
-            if data is None:
-                data = build()
-                django_cache.set(key, data, settings.API_CACHE_SECONDS)
+            data = django_cache.get_or_set(f"api:{etag}", build, settings.API_CACHE_SECONDS)
             response = Response(data)
         else:
             response = build()

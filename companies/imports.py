@@ -33,6 +33,11 @@ class SheetError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
 
+    @classmethod
+    def of_file(cls, message: str) -> "SheetError":
+        """A refusal of the file as a whole, at no line or column."""
+        return cls([Problem(None, "", message)])
+
 
 def sheet_read(*, content: bytes, name: str = "") -> tablib.Dataset:
     """Read a CSV (UTF-8, comma, semicolon or tab separated) or XLSX file (first sheet).
@@ -41,7 +46,7 @@ def sheet_read(*, content: bytes, name: str = "") -> tablib.Dataset:
     extension does not matter. Blank lines are skipped; `dataset.line_numbers[i]` is
     the line (CSV) or row (XLSX) of the file that data row `i` came from."""
     if not content:
-        raise SheetError([Problem(None, "", _("The file is empty."))])
+        raise SheetError.of_file(_("The file is empty."))
     if content.startswith(XLSX_MAGIC) or name.lower().endswith(".xlsx"):
         return _dataset(_xlsx_rows(content), exact=False)
     return _dataset(_csv_rows(content), exact=True)
@@ -51,16 +56,10 @@ def _csv_rows(content: bytes) -> list[tuple[int, list]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SheetError(
-            [
-                Problem(
-                    None,
-                    "",
-                    _("The file is not UTF-8 text (byte %(byte)s at position %(position)s). "
-                      "Save it as “CSV UTF-8” or as an XLSX workbook.")
-                    % {"byte": f"0x{content[error.start]:02X}", "position": error.start},
-                )
-            ]
+        raise SheetError.of_file(
+            _("The file is not UTF-8 text (byte %(byte)s at position %(position)s). "
+              "Save it as “CSV UTF-8” or as an XLSX workbook.")
+            % {"byte": f"0x{content[error.start]:02X}", "position": error.start}
         ) from None  # fmt: skip
     first_line = text.split("\n", 1)[0]
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
@@ -83,8 +82,8 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SheetError(
-            [Problem(None, "", _("The file is not a readable XLSX workbook (%s).") % error)]
+        raise SheetError.of_file(
+            _("The file is not a readable XLSX workbook (%s).") % error
         ) from None
     try:
         rows = [
@@ -105,7 +104,7 @@ def _dataset(rows: list[tuple[int, list]], *, exact: bool) -> tablib.Dataset:
     as many cells as there are columns (CSV), else short lines are padded (XLSX)."""
     rows = [(line, cells) for line, cells in rows if not all(_blank(c) for c in cells)]
     if not rows:
-        raise SheetError([Problem(None, "", _("The file has no header line."))])
+        raise SheetError.of_file(_("The file has no header line."))
     (header_line, headers), data = rows[0], rows[1:]
     # Spreadsheets often carry empty columns to the right of the data.
     width = max(i + 1 for i, header in enumerate(headers) if not _blank(header))
@@ -166,38 +165,22 @@ class SheetFormat:
     def create_dataset(self, in_stream, **kwargs):
         megabytes = len(in_stream or b"") / 1024 / 1024
         if megabytes > settings.IMPORT_MAX_UPLOAD_MB:
-            raise SheetError(
-                [
-                    Problem(
-                        None,
-                        "",
-                        _("The file is %(size)s MB; the admin imports files of up to "
-                          "%(limit)s MB. Split it, or import it with manage.py "
-                          "import_register.")
-                        % {"size": number_format(megabytes, 1),
-                           "limit": settings.IMPORT_MAX_UPLOAD_MB},
-                    )
-                ]
+            raise SheetError.of_file(
+                _("The file is %(size)s MB; the admin imports files of up to %(limit)s MB. "
+                  "Split it, or import it with manage.py import_register.")
+                % {"size": number_format(megabytes, 1), "limit": settings.IMPORT_MAX_UPLOAD_MB}
             )  # fmt: skip
         dataset = sheet_read(content=in_stream)
         if len(dataset) > settings.IMPORT_MAX_ROWS:
-            raise SheetError(
-                [
-                    Problem(
-                        None,
-                        "",
-                        ngettext(
-                            "The file has %(rows)d row; the admin imports up to %(limit)d "
-                            "rows at a time. Split it, or import it with manage.py "
-                            "import_register.",
-                            "The file has %(rows)d rows; the admin imports up to %(limit)d "
-                            "rows at a time. Split it, or import it with manage.py "
-                            "import_register.",
-                            len(dataset),
-                        )
-                        % {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS},
-                    )
-                ]
+            raise SheetError.of_file(
+                ngettext(
+                    "The file has %(rows)d row; the admin imports up to %(limit)d rows at a "
+                    "time. Split it, or import it with manage.py import_register.",
+                    "The file has %(rows)d rows; the admin imports up to %(limit)d rows at a "
+                    "time. Split it, or import it with manage.py import_register.",
+                    len(dataset),
+                )
+                % {"rows": len(dataset), "limit": settings.IMPORT_MAX_ROWS}
             )
         return dataset
 

@@ -8,12 +8,14 @@ INSTALLED := $(VENV)/.installed
 BENCH_INSTALLED := $(VENV)/.installed-bench
 # Commands that only run locally get debug mode; tests use tests/settings.py.
 DEV := DJANGO_DEBUG=1
+# Where `make run` serves: make run PORT=8001
+PORT ?= 8000
 
 .PHONY: help install messages makemessages run test lint format clean bench backup restore \
 	faults soak
 
 help:
-	@echo "make run    set up and serve the demo directory at http://127.0.0.1:8000"
+	@echo "make run    set up and serve the demo directory at http://127.0.0.1:8000 (PORT=...)"
 	@echo "make test   set up and run the checks and the whole test suite"
 	@echo "make lint / make format   ruff"
 	@echo "make bench  benchmark on PostgreSQL up to 1,000,000 companies; writes BENCHMARKS.md"
@@ -44,7 +46,7 @@ makemessages: install
 run: install messages
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_demo --with-editor
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install messages
 	$(BIN)/ruff check .

@@ -218,13 +218,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def available(port: int, paths: list[str], headers: dict | None = None) -> tuple[list, list]:
-    """Split `paths` into those the directory serves and those it does not have (yet)."""
-    present, missing = [], []
-    for path in paths:
-        answer = safe_request(port, path, headers)
-        (present if answer.status in (200, 429) else missing).append(path)
-    return present, missing
+def require_served(port: int, paths: list[str], headers: dict | None = None) -> None:
+    """Refuse to run against a build that does not serve every path the script loads."""
+    missing = [path for path in paths if safe_request(port, path, headers).status != 200]
+    if missing:
+        raise RuntimeError(f"not served by this build: {', '.join(missing)}")
 
 
 def write_result(name: str, result: dict) -> Path:

@@ -100,6 +100,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        # After failed attempts the pool waits longer and longer (1, 2, 4, 8 s...) before
+        # it tries the database again, up to this; then the next request tries at once.
+        # A short bound lets every worker notice within seconds that it is back.
+        "reconnect_timeout": 5.0,
     }
 else:
     # SQLite: wait for a writer instead of failing with "database is locked".
@@ -244,8 +248,6 @@ LOGGING = {
 # relaxes only what local development over plain http needs. Kept in one block, added
 # to the settings above without changing them, so that other blocks merge cleanly.
 # =====================================================================================
-
-from datetime import timedelta  # noqa: E402
 
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 

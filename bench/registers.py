@@ -49,6 +49,8 @@ class Registers:
             "DJANGO_SECRET_KEY": self.secret_key,
             "DJANGO_DEBUG": "0",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # As deployed (docker-compose.yml): the shared cache in Redis.
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
         }
 
     def manage(self, size: int, *args: str, quiet: bool = False) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 from bench.endpoints import BASELINE, DATASETTE, ENDPOINTS, PARK, by_key
 
 MEASURED = "measured"
+# The phase in which the directory keeps nothing between requests (BENCH_UNCACHED).
+UNCACHED = "uncached"
 CHANGES = Path(__file__).with_name("CHANGES.md")
 
 # The issue's targets, as ratios within one run.
@@ -46,7 +48,11 @@ def find_run(results: dict, *, key: str, phase: str = "main", size: int | None =
 
 
 def ratio(results: dict, key: str, other: str, **where) -> float | None:
-    run, base = find_run(results, key=key, **where), find_run(results, key=other, **where)
+    return _over(find_run(results, key=key, **where), find_run(results, key=other, **where))
+
+
+def _over(run: dict | None, base: dict | None) -> float | None:
+    """The throughput of `run` over that of `base`."""
     if not run or not base or not base["rps"]:
         return None
     return run["rps"] / base["rps"]
@@ -260,6 +266,7 @@ def write(results: dict, path: Path) -> None:
 
 def _endpoint_table(results: dict) -> str:
     rows = []
+    baseline = find_run(results, key="baseline_list")
     for endpoint in ENDPOINTS:
         if endpoint.server != PARK or endpoint.export:
             continue
@@ -268,8 +275,9 @@ def _endpoint_table(results: dict) -> str:
             continue
         queries = _queries_text(results, endpoint.key, results["settings"]["main_size"])
         if run["status"] != MEASURED:
-            rows.append([endpoint.label, _path(run), _status(run)] + [""] * 9)
+            rows.append([endpoint.label, _path(run), _status(run)] + [""] * 11)
             continue
+        uncached = find_run(results, key=endpoint.key, phase=UNCACHED)
         rows.append(
             [
                 endpoint.label,
@@ -284,14 +292,20 @@ def _endpoint_table(results: dict) -> str:
                 _times(ratio(results, endpoint.key, endpoint.peer)),
                 queries,
                 _number(run.get("peak_rss_mib")),
+                _number(uncached["rps"]) if uncached else "–",
+                _times(_over(uncached, baseline)),
             ]
         )
     header = ["endpoint", "path", "connections", "requests", "req/s", "median ms", "p99 ms"]
     header += ["errors", "× baseline", "× Datasette", "SQL queries", "peak worker RSS MiB"]
+    header += ["req/s, nothing kept", "× baseline, nothing kept"]
     return _table(header, rows) + (
         "\n\n× baseline: throughput over the psycopg baseline's first page; × Datasette: "
         "over Datasette's first page, or its facet count for the stats. SQL queries: first "
-        "request / repeated request."
+        "request / repeated request. Nothing kept: the same endpoint on a server that keeps "
+        "no computed value between requests (`BENCH_UNCACHED=1`), at 4 connections, so "
+        "every request computes its answer: what a request costs the first time after a "
+        "change to the register."
     )
 
 
@@ -370,7 +384,10 @@ def _growth_table(results: dict) -> str:
         rows.append([endpoint.label, *cells])
     return _table(["endpoint", *(f"{size:,}" for size in sizes)], rows) + (
         "\n\nEach cell: throughput (and its ratio to the smallest register), median / p99 "
-        "latency, SQL queries (first / repeated request)."
+        "latency, SQL queries (first / repeated request). Measured with nothing kept "
+        "between requests (`BENCH_UNCACHED=1`) at 4 connections, so that the cost of "
+        "computing each answer shows; as served, a repeated request is answered from what "
+        "was kept."
     )
 
 

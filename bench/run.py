@@ -2,9 +2,10 @@
 
 Steps: the registers on PostgreSQL (built once, then reused); static files collected;
 the main register exported to SQLite for Datasette; then the main run (every endpoint
-of the directory at the main size, beside the psycopg baseline and Datasette), the
-growth runs (list, detail and stats at every size; the deep cursor page from 100,000
-companies up), and the SQL queries per request. Raw results go to bench/out/results.json.
+of the directory at the main size, beside the psycopg baseline and Datasette, then again
+on a server that keeps nothing between requests), the growth runs (list, detail and
+stats at every size, keeping nothing; the deep cursor page from 100,000 companies up),
+and the SQL queries per request. Raw results go to bench/out/results.json.
 """
 
 import argparse
@@ -47,6 +48,9 @@ BIN = Path(sys.executable).parent
 DEFAULT_SIZES = "1000,10000,100000,1000000"
 # Page sizes at which the query count of a paged list must stay the same.
 QUERY_PAGE_SIZES = (10, 50, 100)
+# Connections when nothing is kept: two per worker, so that latency shows what computing
+# an answer costs rather than a queue of answers that take seconds.
+UNCACHED_CONNECTIONS = 4
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -207,12 +211,27 @@ class Bench:
                     self.results["runs"].append(
                         self.measure(server, endpoint, phase="main", size=size)
                     )
+        say("main run, nothing kept between requests")
+        with self.park_server(size, uncached=True) as server:
+            for endpoint in ENDPOINTS:
+                if endpoint.server == PARK and not endpoint.export:
+                    self.results["runs"].append(
+                        self.measure(
+                            server,
+                            endpoint,
+                            phase=report.UNCACHED,
+                            size=size,
+                            connections=UNCACHED_CONNECTIONS,
+                        )
+                    )
 
     def growth_run(self, size: int) -> None:
         keys = [endpoint.key for endpoint in ENDPOINTS if endpoint.growth]
         if size >= DEEP_CURSOR_MIN_SIZE:
-            keys.append("list_deep")
-        with self.park_server(size) as server:
+            # Right after the first page, which it is compared with.
+            keys.insert(keys.index("list_first") + 1, "list_deep")
+        # Nothing kept between requests: the growth of what computing a response costs.
+        with self.park_server(size, uncached=True) as server:
             for key in keys:
                 self.results["runs"].append(
                     self.measure(
@@ -221,6 +240,7 @@ class Bench:
                         phase="growth",
                         size=size,
                         seconds=self.args.growth_seconds,
+                        connections=UNCACHED_CONNECTIONS,
                     )
                 )
 
@@ -282,6 +302,7 @@ class Bench:
         phase: str,
         size: int,
         seconds: float | None = None,
+        connections: int | None = None,
     ) -> dict:
         """Probe, warm up and drive one endpoint; the run's figures, or why there are none."""
         run = {
@@ -289,7 +310,7 @@ class Bench:
             "size": size,
             "key": endpoint.key,
             "path": endpoint.path,
-            "connections": endpoint.connections,
+            "connections": min(endpoint.connections, connections or endpoint.connections),
         }
         try:
             return self._measure(server, endpoint, run, seconds=seconds or self.args.seconds)
@@ -313,7 +334,7 @@ class Bench:
             say(f"  {endpoint.key}: fails with HTTP {probe.status}")
             return {**run, "status": "failed", "note": f"HTTP {probe.status}"}
         url = server.base_url + run["path"]
-        load = {"connections": endpoint.connections, "max_requests": self.args.max_requests}
+        load = {"connections": run["connections"], "max_requests": self.args.max_requests}
         run_wrk(url, seconds=self.args.warmup_seconds, **load)
         with MemorySampler(server.pids) as memory:
             figures = run_wrk(url, seconds=seconds, **load)
@@ -383,20 +404,22 @@ class Bench:
 
     # --- servers -------------------------------------------------------------------------
 
-    def park_server(self, size: int) -> Server:
-        return self._gunicorn("park", "park.wsgi:application", size, self.args.ports[PARK])
+    def park_server(self, size: int, *, uncached: bool = False) -> Server:
+        env = {"BENCH_UNCACHED": "1"} if uncached else {}
+        return self._gunicorn("park", "park.wsgi:application", size, self.args.ports[PARK],
+                              env=env)  # fmt: skip
 
     def baseline_server(self, size: int) -> Server:
         return self._gunicorn("baseline", "bench.baseline:application", size,
                               self.args.ports[BASELINE])  # fmt: skip
 
-    def _gunicorn(self, name: str, app: str, size: int, port: int) -> Server:
+    def _gunicorn(self, name: str, app: str, size: int, port: int, env=None) -> Server:
         return Server(
             name,
             # No control socket: by default every gunicorn shares one path under ~/.gunicorn.
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--no-control-socket", app],
             port=port,
-            env={**self.registers.env(size), "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            env={**self.registers.env(size), "GUNICORN_BIND": f"127.0.0.1:{port}", **(env or {})},
             log_path=self.workdir / f"{name}.log",
             cwd=ROOT,
             preforked=True,

@@ -1,9 +1,17 @@
-"""Reads cached until the register changes: keyed on the register revision and the day
-(figures "as of today" change at midnight), so a cached value is never stale."""
+"""Values kept until the register changes.
+
+Keys name the register's revision and the day (figures "as of today" change at
+midnight), so a kept value is never stale: a change makes every older key unreachable.
+Two levels (settings.KEPT_CACHES): each worker keeps recent values in its own memory
+(the `local` cache: no round trip), and the workers and replicas share what one of them
+computed through the default cache (Redis in production), so a figure is computed once
+per revision rather than once per worker.
+"""
 
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.utils import timezone
 
 from . import selectors
@@ -12,9 +20,22 @@ from . import selectors
 TIMEOUT = 24 * 60 * 60
 
 
+def kept(key: str, compute: Callable):
+    """The value kept under `key` (a key that changes with the revision), or `compute()`."""
+    missed = []
+    for alias in settings.KEPT_CACHES:
+        value = caches[alias].get(key)
+        if value is not None:
+            break
+        missed.append(caches[alias])
+    else:
+        value = compute()
+    for cache in missed:
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def cached_per_revision(name: str, compute: Callable):
     """`compute()`, computed once per register revision and day."""
     revision = selectors.register_revision()
-    changed = 0 if revision._state.adding else revision.changed_at.timestamp()
-    key = f"park:{name}:{revision.number}:{changed}:{timezone.localdate().isoformat()}"
-    return cache.get_or_set(key, compute, TIMEOUT)
+    return kept(f"park:{name}:{revision.key}:{timezone.localdate().isoformat()}", compute)

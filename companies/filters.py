@@ -13,7 +13,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Company, Sector
+from .models import SEARCHED_FIELDS, Company, Sector
 
 # Public name of each ordering -> the model field it sorts by.
 ORDERINGS = {
@@ -123,11 +123,8 @@ class CompanyFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         """Every word must appear in the name, legal name or description (any language)."""
         for word in value.split():
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(legal_name__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(description_ru__icontains=word)
-                | Q(description_zh_hans__icontains=word)
-            )
+            matches = Q()
+            for field in SEARCHED_FIELDS:
+                matches |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(matches)
         return queryset

@@ -2,11 +2,12 @@
 
 from datetime import date
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,6 +18,14 @@ from simple_history.models import HistoricalRecords
 from .validators import validate_not_in_future
 
 # Amounts are US dollars with cents; 16 digits hold up to 99 trillion.
+# The columns that search (`q`) reads, each with the short name of its index.
+SEARCHED_FIELDS = {
+    "name": "name",
+    "legal_name": "legal",
+    "description_en": "desc_en",
+    "description_ru": "desc_ru",
+    "description_zh_hans": "desc_zh",
+}
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
@@ -180,6 +189,12 @@ class Company(models.Model):
             models.Index(fields=["declared_investment", "id"], name="company_declared_idx"),
             models.Index(fields=["realised_investment", "id"], name="company_realised_idx"),
             models.Index(fields=["direct_jobs", "id"], name="company_jobs_idx"),
+            # Search (`q`) is a case-insensitive substring match, which PostgreSQL answers
+            # from trigram indexes; created on PostgreSQL only (migration 0003).
+            *(
+                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"company_{short}_trgm")
+                for field, short in SEARCHED_FIELDS.items()
+            ),
         ]
 
     def __str__(self):

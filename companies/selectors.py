@@ -7,9 +7,10 @@ Everything here runs as SQL, on PostgreSQL and SQLite alike.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -167,37 +168,103 @@ def park_totals_by_year(
     *, until: date | None = None, companies: QuerySet | None = None
 ) -> list[dict]:
     """For each year since the first resident: the totals at the year's end (or at `until`
-    in its last year), and how many companies joined and exited that year."""
+    in its last year), and how many companies joined and exited that year.
+
+    Three queries whatever the register's size or age: the year-end totals are running
+    sums of the changes by year (see `_changes_by_year`), not a computation of the
+    totals as of each year's end."""
     day = until or timezone.localdate()
     if companies is None:
         companies = Company.objects.published()
-    joined = _count_by_year(companies=companies, field="resident_since", day=day)
-    exited = _count_by_year(companies=companies, field="exited_on", day=day)
+    joined = _count_by_year_and_country(companies=companies, field="resident_since", day=day)
+    exited = _count_by_year_and_country(companies=companies, field="exited_on", day=day)
     if not joined:
         return []
+    changes = _changes_by_year(companies=companies, day=day)
+    residents_by_country: dict[str, int] = {}
+    totals = dict.fromkeys(FIGURES, 0)
     series = []
-    for year in range(min(joined), day.year + 1):
-        totals = park_totals(as_of=min(date(year, 12, 31), day), companies=companies)
+    for year in range(min(year for year, _ in joined), day.year + 1):
+        for (in_year, country), count in joined.items():
+            if in_year == year:
+                residents_by_country[country] = residents_by_country.get(country, 0) + count
+        for (in_year, country), count in exited.items():
+            if in_year == year:
+                residents_by_country[country] -= count
+        for figure, change in changes.get(year, {}).items():
+            totals[figure] += change
         series.append(
             {
                 "year": year,
-                "joined": joined.get(year, 0),
-                "exited": exited.get(year, 0),
-                **totals.__dict__,
+                "joined": sum(n for (y, _), n in joined.items() if y == year),
+                "exited": sum(n for (y, _), n in exited.items() if y == year),
+                "as_of": min(date(year, 12, 31), day),
+                "companies": sum(residents_by_country.values()),
+                "countries": sum(1 for n in residents_by_country.values() if n),
+                **_with_cents(dict(totals)),
             }
         )
     return series
 
 
-def _count_by_year(*, companies: QuerySet, field: str, day: date) -> dict[int, int]:
+def _count_by_year_and_country(
+    *, companies: QuerySet, field: str, day: date
+) -> dict[tuple[int, str], int]:
     rows = (
         companies.filter(**{f"{field}__lte": day})
         .annotate(year=ExtractYear(field))
-        .values("year")
+        .values("year", "country")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    return {row["year"]: row["count"] for row in rows}
+    return {(row["year"], row["country"]): row["count"] for row in rows}
+
+
+def _changes_by_year(*, companies: QuerySet, day: date) -> dict[int, dict]:
+    """By year, how much the park's total of each figure changed, up to `day`.
+
+    A company's figure is the sum of its reports' changes to it (a report's value less
+    the company's previous value of that figure; a report without the figure changes
+    nothing). A change counts for the park from when both the report and the company's
+    residence had begun, and is taken back in the year the company exits if it counted
+    by then. One pass over the reports, for every year at once."""
+    report, company = Report._meta.db_table, Company._meta.db_table
+    among, among_params = companies.values("pk").query.sql_with_params()
+    start_year, start_year_params = connection.ops.date_extract_sql("year", "start", ())
+    exit_year, exit_year_params = connection.ops.date_extract_sql("year", "exited_on", ())
+    # Partitioned by whether the figure is there, LAG reads the previous report that has it.
+    changes = ", ".join(
+        f"r.{figure} - LAG(r.{figure}, 1, 0) OVER (PARTITION BY r.company_id, "
+        f"r.{figure} IS NULL ORDER BY r.reported_on) AS {figure}"
+        for figure in FIGURES
+    )
+    sums = ", ".join(f"SUM({figure})" for figure in FIGURES)
+    taken_back = ", ".join(f"-SUM({figure})" for figure in FIGURES)
+    sql = f"""
+        WITH changes AS (
+            SELECT {changes},
+                   CASE WHEN r.reported_on > c.resident_since THEN r.reported_on
+                        ELSE c.resident_since END AS start,
+                   c.exited_on
+            FROM {report} r JOIN {company} c ON c.id = r.company_id
+            WHERE c.id IN ({among})
+        )
+        SELECT {start_year}, {sums} FROM changes
+        WHERE start <= %s AND (exited_on IS NULL OR start < exited_on)
+        GROUP BY 1
+        UNION ALL
+        SELECT {exit_year}, {taken_back} FROM changes
+        WHERE exited_on <= %s AND start < exited_on
+        GROUP BY 1
+    """
+    by_year: dict[int, dict] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*among_params, *start_year_params, day, *exit_year_params, day])
+        for year, *sums_of_year in cursor.fetchall():
+            year_changes = by_year.setdefault(int(year), dict.fromkeys(FIGURES, 0))
+            for figure, change in zip(FIGURES, sums_of_year, strict=True):
+                year_changes[figure] += change or 0
+    return by_year
 
 
 def claim_check(*, claim: Claim, totals: ParkTotals | None = None) -> ClaimCheck:
@@ -247,9 +314,37 @@ def _agrees(*, register, stated, qualifier: str) -> bool:
             return register == stated
 
 
-def register_revision() -> RegisterRevision:
-    """The register's current revision: its number and when it last changed."""
-    return RegisterRevision.objects.filter(pk=1).first() or RegisterRevision(pk=1)
+@dataclass(frozen=True)
+class Revision:
+    """The register's revision: raised by every change, so caches and ETags know when
+    their data is stale. `changed_at` is None before the first change."""
+
+    number: int
+    changed_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        # With the time, a number repeated by a restore or a rollback is still new.
+        return f"{self.number}.{self.changed_at.timestamp() if self.changed_at else 0}"
+
+
+def register_revision() -> Revision:
+    """The register's current revision: its number and when it last changed.
+
+    Every API read asks for it first, so it is plain SQL: building the ORM query cost
+    five times as much as running it (BENCHMARKS.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISION_SQL)
+        row = cursor.fetchone()
+    if row is None:
+        return Revision(0, None)
+    number, changed_at = row
+    if timezone.is_naive(changed_at):  # SQLite keeps UTC without the zone
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return Revision(number, changed_at)
+
+
+_REVISION_SQL = f"SELECT number, changed_at FROM {RegisterRevision._meta.db_table} WHERE id = 1"
 
 
 def company_figures_over_time(*, company_id: int) -> list[dict]:

@@ -1,12 +1,11 @@
 import pytest
-from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from companies import services
 from tests.browser import browser  # noqa: F401  (the browser tests' chromium)
 from tests.factories import UserFactory
-from tests.pages import claims, register  # noqa: F401  (public pages' fixtures)
+from tests.pages import claims, clear_caches, register  # noqa: F401  (public pages' fixtures)
 
 
 @pytest.fixture
@@ -27,9 +26,9 @@ def editor_client(client, editor):
 def _empty_cache():
     """Throttle counters and cached responses never carry over between tests (cached
     figures are keyed on the register revision, which each test's rollback can repeat)."""
-    cache.clear()
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

@@ -7,8 +7,16 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 
 from tests.factories import ClaimFactory, CompanyFactory, ReportFactory, SectorFactory
+
+
+def clear_caches() -> None:
+    """Empty every cache: throttle counts, and values kept per revision (a test's
+    rollback can repeat a revision)."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # One process, each test starting with empty throttle counters (see conftest.py), and
 # query counts that do not include cache reads: the shared caches of production are
 # exercised by tests/test_settings.py.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "local": {**CACHES["local"], "LOCATION": "test-local"},  # noqa: F405
+}
 # The test client speaks plain http; tests of the redirect turn it back on.
 SECURE_SSL_REDIRECT = False

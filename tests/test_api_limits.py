@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from tests.factories import UserFactory
+from tests.test_settings import REDIS_TEST_URL, redis_is_up
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,33 @@ def test_anonymous_client_over_its_limit_gets_429_with_retry_after(api, rates, c
     assert "throttled" in response.json()["detail"].lower()
     clock["time"] += 40
     assert statuses(api, 1) == [200]
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="no Redis at PARK_TEST_REDIS_URL")
+def test_with_redis_the_count_lives_in_redis_and_expires_with_its_window(
+    api, rates, clock, settings
+):
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "ops.caches.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    server = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        assert statuses(api, 3) == [200, 200, 200]  # the second and third from a kept copy
+        (counter,) = server.keys(f"{prefix}:*throttle_anon*")
+        assert int(server.get(counter)) == 3
+        assert 0 < server.ttl(counter) <= 61  # the window and a second
+        assert statuses(api, 1) == [429]
+    finally:
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
 
 
 def test_each_client_address_has_its_own_limit(api, rates):
@@ -113,10 +142,11 @@ def _cache_backend(**env) -> str:
 
 def test_counts_in_the_default_file_cache_reach_every_worker(api, rates, settings, tmp_path):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path),
-        }
+        },
     }
     assert statuses(api, 3) == [200, 200, 200]
     assert list(tmp_path.glob("*.djcache"))  # on disk, where every worker reads

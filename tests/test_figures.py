@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from companies import selectors, services
@@ -183,3 +184,17 @@ def test_claim_agrees_when_the_register_satisfies_each_stated_figure(
     check = selectors.claim_check(claim=claim)
     assert [c.figure for c in check.figures] == ["companies", "countries", "direct_jobs"]
     assert check.agrees is agrees
+
+
+@pytest.mark.parametrize("size", [None, 400])
+def test_series_by_year_agrees_with_the_totals_as_of_each_year_end(db, size):
+    # The demo register (exits, drafts, reports missing figures), or a synthetic one.
+    call_command("load_demo", verbosity=0, **({"companies": size} if size else {}))
+    until = date(2025, 8, 15)
+    series = selectors.park_totals_by_year(until=until)
+    assert [row["year"] for row in series] == list(range(2014, 2026))
+    for row in series:
+        totals = selectors.park_totals(as_of=row["as_of"])
+        assert row == {"year": row["year"], "joined": row["joined"], "exited": row["exited"],
+                       **totals.__dict__}  # fmt: skip
+    assert series[-1]["as_of"] == until

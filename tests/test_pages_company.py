@@ -1,13 +1,12 @@
 """Company, country and sector pages: what they show, drafts and unknown addresses 404."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from companies import views
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory
-from tests.pages import chart_data, text
+from tests.pages import chart_data, clear_caches, text
 
 
 def test_company_page_shows_everything_public_about_a_resident(client, register):
@@ -128,7 +127,7 @@ def test_country_and_sector_query_counts_do_not_grow_with_page_size(
     counts = []
     for size in (2, 12):
         monkeypatch.setattr(views, "PAGE_SIZE", size)
-        cache.clear()
+        clear_caches()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         counts.append(len(queries))

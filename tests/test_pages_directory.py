@@ -1,13 +1,12 @@
 """The directory (/companies/): the API's query string, paging, errors, query counts."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from companies import views
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory
-from tests.pages import text
+from tests.pages import clear_caches, text
 
 A, B, D, G = "Alpha Telecom", "Beta Freight", "Delta Pharma", "Gamma Logistics"
 
@@ -134,7 +133,7 @@ def test_directory_query_count_does_not_grow_with_page_size(client, db, monkeypa
     counts = {}
     for size in (3, 30):
         monkeypatch.setattr(views, "PAGE_SIZE", size)
-        cache.clear()
+        clear_caches()
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/en/companies/?sector=machines&ordering=-direct_jobs")
         assert len(response.context["page_obj"].object_list) == size

@@ -1,12 +1,11 @@
 """The home page: headline figures as of today and the charts' data, drafts left out."""
 
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.formats import date_format
 
 from tests.factories import CompanyFactory, ReportFactory
-from tests.pages import chart_data, text
+from tests.pages import chart_data, clear_caches, text
 
 
 def test_home_shows_the_parks_headline_figures_as_of_today(client, register):
@@ -94,6 +93,6 @@ def test_home_query_count_does_not_grow_with_the_register(
         client.get("/en/")
     for n in range(20):
         CompanyFactory(name=f"Extra {n}", sector=register.logistics)
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(len(small)):
         client.get("/en/")

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = (
@@ -78,6 +79,13 @@ def test_postgres_url_gets_the_connection_pool_and_health_checks():
     assert settings["hosts"] == ["park.example", "www.park.example"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgresql_connections_run_without_jit(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 # --- Shared cache and sessions (issue 7) ----------------------------------------------
 
 PRINT_CACHE = (
@@ -108,7 +116,7 @@ def test_without_redis_the_workers_of_one_machine_share_a_file_cache():
 def test_with_redis_cache_and_sessions_live_in_redis():
     settings = json.loads(run_python(PRINT_CACHE, REDIS_URL="redis://cache:6379/0").stdout)
     assert settings["caches"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "ops.caches.RedisCache",
         "LOCATION": "redis://cache:6379/0",
         "KEY_PREFIX": "park",
     }

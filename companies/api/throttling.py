@@ -2,12 +2,19 @@
 
 DRF's throttles keep a list of every request's time per client and rewrite it on each
 request, which costs more the higher the limit. These count in fixed windows instead:
-one cache increment per request (atomic in Redis), whatever the limit."""
+one atomic increment per request, whatever the limit: one round trip to Redis."""
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 
 
 class FixedWindowMixin:
+    @property
+    def cache(self):
+        # The backend itself rather than DRF's proxy of it, so that _count can tell Redis.
+        return caches[DEFAULT_CACHE_ALIAS]
+
     def allow_request(self, request, view):
         if self.rate is None:
             return True
@@ -17,13 +24,7 @@ class FixedWindowMixin:
         now = self.timer()
         window = int(now // self.duration)
         key = f"{self.key}:{window}"
-        # The timeout only clears old windows away; the window is in the key.
-        self.cache.add(key, 0, self.duration + 1)
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # expired between add and incr
-            self.cache.set(key, 1, self.duration + 1)
-            count = 1
+        count = _count(self.cache, key, timeout=self.duration + 1)
         self.retry_after = (window + 1) * self.duration - now
         return count <= self.num_requests
 
@@ -32,7 +33,14 @@ class FixedWindowMixin:
 
 
 class AnonRateThrottle(FixedWindowMixin, throttling.AnonRateThrottle):
-    """Anonymous clients, by address (see NUM_PROXIES)."""
+    """Anonymous clients, by address (see NUM_PROXIES). Also charges requests that never
+    reach a view (KeptResponseMiddleware), which have no user yet."""
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class UserRateThrottle(FixedWindowMixin, throttling.UserRateThrottle):
@@ -61,3 +69,21 @@ class LoginRateThrottle(AnonRateThrottle):
     """Password guesses are limited per client address."""
 
     scope = "login"
+
+
+def _count(cache, key: str, *, timeout: int) -> int:
+    """Add one to the counter at `key` and return it. The timeout only clears old windows
+    away; the window is in the key."""
+    if isinstance(cache, RedisCache):
+        # Django's incr() asks whether the key exists first; a pipeline needs no second
+        # round trip (the client is Django's own, through its private attribute).
+        key = cache.make_and_validate_key(key)
+        with cache._cache.get_client(key, write=True).pipeline() as pipe:
+            count, _ = pipe.incr(key).expire(key, timeout).execute()
+        return count
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        return 1

@@ -11,9 +11,7 @@ import re
 from datetime import date
 from functools import cache
 
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -35,7 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from companies import selectors, services
+from companies import caching, selectors, services
 from companies.filters import CompanyFilter
 from companies.models import Company, Report, Sector
 from companies.validators import validate_not_in_future
@@ -129,18 +127,19 @@ class ConditionalMixin:
     language and format, and whether drafts are in it."""
 
     def register_validators(self, request, *, version: int | None = None):
-        revision = selectors.register_revision()
+        # Read already if the request passed KeptResponseMiddleware.
+        revision = getattr(request._request, "register_revision", None)
+        revision = revision or selectors.register_revision()
         variant = _digest(
-            revision.number,
+            revision.key,
             timezone.localdate(),
-            request.get_full_path(),
+            request.build_absolute_uri(),  # the links in a body name the host
             get_language(),
             drafts_visible(request.user),
             request.accepted_renderer.format,
         )
         etag = quote_etag(variant if version is None else f"{version}.{variant}")
-        last_modified = None if revision._state.adding else revision.changed_at
-        return etag, last_modified
+        return etag, revision.changed_at
 
     def not_modified(self, request, etag, last_modified):
         """A 304 response if the client's copy is current, else None."""
@@ -163,17 +162,13 @@ class ConditionalMixin:
     def conditional(self, request, build, *, version: int | None = None, cached=False):
         """Answer 304 if the client's copy is current, else `build()` with validators.
 
-        With `cached`, `build()` returns data, kept in the cache under the ETag: the ETag
+        With `cached`, `build()` returns data, kept (caching.kept) under the ETag: the ETag
         names the register's revision, so a change makes every copy unreachable."""
         etag, last_modified = self.register_validators(request, version=version)
         response = self.not_modified(request, etag, last_modified)
         if response is not None:
             return response
-        if cached:
-            data = django_cache.get_or_set(f"api:{etag}", build, settings.API_CACHE_SECONDS)
-            response = Response(data)
-        else:
-            response = build()
+        response = Response(caching.kept(f"api:{etag}", build)) if cached else build()
         self._set_validators(request, response, etag, last_modified)
         return response
 

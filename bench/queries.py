@@ -3,9 +3,10 @@
 Run as `python -m bench.queries PATH...` (DATABASE_URL says which register); prints one
 JSON object. Each path is requested twice through Django's test client under
 `CaptureQueriesContext`, against the same database and settings as the served
-directory: the first request shows the cold cost, the second the steady state that
-the load sees once caches are warm. A streamed response is read to its end inside the
-count, so queries made while streaming are counted too.
+directory: the first request, with every cache emptied before it, shows the cold cost,
+the second the steady state that the load sees once caches are warm. A streamed
+response is read to its end inside the count, so queries made while streaming are
+counted too.
 """
 
 import argparse
@@ -20,6 +21,7 @@ AGGREGATE = re.compile(r"\b(SUM|COUNT|AVG)\s*\(", re.IGNORECASE)
 def count_queries(paths: list[str], *, repeat: int = 2) -> dict[str, dict]:
     """For each path: status, bytes, the query count of each request, and whether the
     last request ran an aggregate query."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -27,6 +29,8 @@ def count_queries(paths: list[str], *, repeat: int = 2) -> dict[str, dict]:
     client = Client(raise_request_exception=False, HTTP_X_FORWARDED_PROTO="https")
     counted = {}
     for path in paths:
+        for cache in caches.all():  # the benchmark's own: settings.py, BENCH_REDIS_URL
+            cache.clear()
         counts = []
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as captured:

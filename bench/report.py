@@ -462,7 +462,9 @@ def _method(results: dict) -> str:
             "the workers' resident memory sampled meanwhile from /proc.",
             "- Deep cursor page: the harness follows the list's cursor links with the largest "
             "page size the API accepts, until half the register deep or 20 s, and measures "
-            "50 rows from there.",
+            "50 rows from there, right after the first page, which it measures again after "
+            "the deep page and pools with its first run (a drift of the machine's speed "
+            "during the pair cancels out).",
             "- SQL queries per request: see the note under that table.",
         ]
     )

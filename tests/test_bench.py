@@ -15,6 +15,7 @@ from decimal import Decimal
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
@@ -25,7 +26,7 @@ from bench.export import export_companies
 from bench.load import NotAvailable, find_deep_cursor, parse_wrk, time_export, with_query
 from bench.queries import count_queries
 from bench.registers import Registers, size_name
-from bench.run import parse_args
+from bench.run import parse_args, pooled
 from bench.servers import MemorySampler, Server, ServerError
 from companies.models import Company, Report
 from park import urls as park_urls
@@ -542,7 +543,16 @@ def streamed(request):
 
 
 # The site's own routes stay, so that its 404 page can render.
-urlpatterns = [path("three/", three_queries), path("streamed/", streamed), *park_urls.urlpatterns]
+def kept_count(request):
+    return HttpResponse(str(cache.get_or_set("bench-kept-count", Company.objects.count)))
+
+
+urlpatterns = [
+    path("three/", three_queries),
+    path("streamed/", streamed),
+    path("kept/", kept_count),
+    *park_urls.urlpatterns,
+]
 
 
 def test_queries_are_counted_per_request_including_while_streaming(tiny_register, settings):
@@ -554,3 +564,25 @@ def test_queries_are_counted_per_request_including_while_streaming(tiny_register
         "Draft Cargo\n1"
     )
     assert counted["/missing/"]["status"] == 404
+
+
+def test_the_first_count_is_cold_whatever_the_caches_hold(tiny_register, settings):
+    settings.ROOT_URLCONF = __name__
+    cache.set("bench-kept-count", 99)
+    assert count_queries(["/kept/"])["/kept/"]["queries"] == [1, 0]
+
+
+def test_two_runs_of_an_endpoint_are_pooled_into_one():
+    first = run("list_first", 100.0, p50=4.0, p99=10.0)
+    second = run("list_first", 300.0, p50=6.0, p99=30.0)
+    first.update(seconds=8.0, p90_ms=8.0, max_ms=12.0)
+    second.update(seconds=8.0, p90_ms=20.0, max_ms=40.0)
+    both = pooled(first, second)
+    assert (both["requests"], both["rps"], both["p50_ms"], both["p99_ms"]) == (
+        3200,
+        200.0,
+        5.0,
+        30.0,
+    )
+    failed = {**second, "status": "failed"}
+    assert pooled(first, failed) is first

@@ -1,6 +1,6 @@
 """The production settings, as the benchmark serves them.
 
-One change: API throttle rates, where the API defines them, are raised out of reach,
+As served, one change: API throttle rates, where the API defines them, are raised out of reach,
 because the load generator is a single client on loopback and would otherwise measure
 the limiter. The throttle classes still run, so their cost stays in the figures.
 

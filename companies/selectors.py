@@ -6,6 +6,7 @@ the park's totals as of a day sum those figures over the companies resident on t
 Everything here runs as SQL, on PostgreSQL and SQLite alike.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -181,26 +182,22 @@ def park_totals_by_year(
     if not joined:
         return []
     changes = _changes_by_year(companies=companies, day=day)
-    residents_by_country: dict[str, int] = {}
+    residents = Counter()  # by country
     totals = dict.fromkeys(FIGURES, 0)
     series = []
-    for year in range(min(year for year, _ in joined), day.year + 1):
-        for (in_year, country), count in joined.items():
-            if in_year == year:
-                residents_by_country[country] = residents_by_country.get(country, 0) + count
-        for (in_year, country), count in exited.items():
-            if in_year == year:
-                residents_by_country[country] -= count
+    for year in range(min(joined), day.year + 1):
+        residents.update(joined.get(year, {}))
+        residents.subtract(exited.get(year, {}))
         for figure, change in changes.get(year, {}).items():
             totals[figure] += change
         series.append(
             {
                 "year": year,
-                "joined": sum(n for (y, _), n in joined.items() if y == year),
-                "exited": sum(n for (y, _), n in exited.items() if y == year),
+                "joined": joined.get(year, Counter()).total(),
+                "exited": exited.get(year, Counter()).total(),
                 "as_of": min(date(year, 12, 31), day),
-                "companies": sum(residents_by_country.values()),
-                "countries": sum(1 for n in residents_by_country.values() if n),
+                "companies": residents.total(),
+                "countries": sum(1 for count in residents.values() if count),
                 **_with_cents(dict(totals)),
             }
         )
@@ -209,7 +206,8 @@ def park_totals_by_year(
 
 def _count_by_year_and_country(
     *, companies: QuerySet, field: str, day: date
-) -> dict[tuple[int, str], int]:
+) -> dict[int, Counter]:
+    """By year, how many of `companies` reached `field` that year, by country."""
     rows = (
         companies.filter(**{f"{field}__lte": day})
         .annotate(year=ExtractYear(field))
@@ -217,7 +215,10 @@ def _count_by_year_and_country(
         .annotate(count=Count("pk"))
         .order_by()
     )
-    return {(row["year"], row["country"]): row["count"] for row in rows}
+    by_year: dict[int, Counter] = {}
+    for row in rows:
+        by_year.setdefault(row["year"], Counter())[row["country"]] = row["count"]
+    return by_year
 
 
 def _changes_by_year(*, companies: QuerySet, day: date) -> dict[int, dict]:

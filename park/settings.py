@@ -189,7 +189,11 @@ REST_FRAMEWORK = {
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("DJANGO_API_TOKEN_DAYS", default=30)),
     "AUTH_HEADER_PREFIX": "Token",
+    # Live tokens per user: a leaked password cannot mint tokens without end.
+    "TOKEN_LIMIT_PER_USER": env.int("DJANGO_API_TOKENS_PER_USER", default=10),
 }
+# The longest lifetime `manage.py api_token --days` gives a token.
+API_TOKEN_MAX_DAYS = env.int("DJANGO_API_TOKEN_MAX_DAYS", default=365)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "China–Belarus Industrial Park directory API",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0003_search_trigram_indexes'),
+        ('companies', '0009_registerrevision_is_demo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -418,6 +418,20 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_MAX_UPLOAD_MB = env.int("DJANGO_IMPORT_MAX_UPLOAD_MB", default=10)
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=5000)
 
+# --- The register's health (companies/health.py) ----------------------------------------
+
+# `manage.py register_health` exits with status 1 when a check finds more records than
+# its threshold; the admin's index marks it. A check without one (None) never alarms.
+REGISTER_HEALTH_THRESHOLDS = {
+    "without_recent_report": env.int("DJANGO_HEALTH_MAX_WITHOUT_RECENT_REPORT", default=None),
+    "missing_figure": env.int("DJANGO_HEALTH_MAX_MISSING_FIGURE", default=None),
+    "drafts": env.int("DJANGO_HEALTH_MAX_DRAFTS", default=None),
+    "sharp_fall": env.int("DJANGO_HEALTH_MAX_SHARP_FALLS", default=0),
+    "disagreeing_claims": env.int("DJANGO_HEALTH_MAX_DISAGREEING_CLAIMS", default=0),
+}
+# A figure "fell sharply" when a report gives less than (1 - this) of the previous one.
+HEALTH_SHARP_FALL = env.float("DJANGO_HEALTH_SHARP_FALL", default=0.5)
+
 # --- Backups ---------------------------------------------------------------------------
 
 # Where `make backup` writes; ship the files off the machine.

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from companies import selectors
 from companies.models import Claim
 
+from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
 
 
 @admin.register(Claim)
 class ClaimAdmin(RegisterHistoryAdmin):
     list_display = ("claimed_on", "statement", "register_agrees", "is_published")
-    list_filter = ("is_published",)
+    list_filter = ("is_published", AttentionFilter)
     search_fields = ("statement", "source")
     readonly_fields = ("register_figures",)
     fieldsets = (

@@ -8,10 +8,12 @@ from companies.models import Claim
 
 from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
+from .versioning import VersionedForm
 
 
 @admin.register(Claim)
 class ClaimAdmin(RegisterHistoryAdmin):
+    form = VersionedForm
     list_display = ("claimed_on", "statement", "register_agrees", "is_published")
     list_filter = ("is_published", AttentionFilter)
     search_fields = ("statement", "source")
@@ -30,7 +32,7 @@ class ClaimAdmin(RegisterHistoryAdmin):
             },
         ),
         (_("The register as of the claim's date"), {"fields": ("register_figures",)}),
-        (None, {"fields": ("is_published",)}),
+        (None, {"fields": ("is_published", "loaded_version")}),
     )
 
     @admin.display(description=_("register agrees"), boolean=True)

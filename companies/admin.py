@@ -31,7 +31,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import imports, selectors, services
 from .models import Claim, Company, Report, Sector
-from .resources import CHANGE_REASON_MAX, CompanyResource, ReportResource
+from .resources import CHANGE_REASON_MAX, ClaimResource, CompanyResource, ReportResource
 
 # --- No lost edits --------------------------------------------------------------------
 
@@ -414,13 +414,26 @@ class SectorAdmin(RegisterHistoryAdmin, TabbedTranslationAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(RegisterHistoryAdmin):
-    list_display = ("claimed_on", "statement", "register_agrees", "is_published")
-    list_filter = ("is_published",)
-    search_fields = ("statement", "source")
+class ClaimAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAdmin):
+    resource_classes = [ClaimResource]
+    list_display = ("claimed_on", "speaker", "register_agrees", "is_reference", "is_published")
+    list_filter = ("is_published", "is_reference")
+    search_fields = ("statement", "speaker", "source")
     readonly_fields = ("register_figures",)
     fieldsets = (
-        (None, {"fields": ("statement", "claimed_on", "date_is_approximate", "source")}),
+        (
+            None,
+            {
+                "fields": (
+                    "claimed_on",
+                    "date_is_approximate",
+                    "speaker",
+                    "source",
+                    "statement",
+                    "is_reference",
+                )
+            },
+        ),
         (
             _("Stated figures"),
             {

@@ -58,6 +58,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     statement = "Residents from many countries."
     claimed_on = date(2020, 12, 31)
+    speaker = factory.Sequence(lambda n: f"Newspaper {n}")
     source = "Press release"
 
 

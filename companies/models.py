@@ -402,6 +402,11 @@ class RegisterRevision(models.Model):
 
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(
+        _("demo register"),
+        default=False,
+        help_text=_("Set by load_demo: every page then says that the companies are synthetic."),
+    )
 
     class Meta:
         verbose_name = _("register revision")

@@ -279,3 +279,10 @@ def editors_group_sync() -> Group:
 def editors_group_sync_on_migrate(**kwargs) -> None:
     """post_migrate hook: permissions exist only once migrations have run."""
     editors_group_sync()
+
+
+def register_mark_demo() -> None:
+    """Record that the register holds the synthetic demo data, which every page then says."""
+    # Only the flag: a concurrent change's raised number must survive.
+    if not RegisterRevision.objects.filter(pk=1).update(is_demo=True):
+        RegisterRevision.objects.get_or_create(pk=1, defaults={"is_demo": True})

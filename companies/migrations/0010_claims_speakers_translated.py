@@ -16,7 +16,7 @@ def copy_into_english(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0003_search_trigram_indexes"),
+        ("companies", "0009_registerrevision_is_demo"),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import Company, RegisterRevision, Report
+from .models import Company, ImportRecord, RegisterRevision, Report
 
 EDITORS_GROUP = "Editors"
 # What editors manage: the register itself, never users or groups.
@@ -264,6 +264,22 @@ def companies_set_published(*, companies: QuerySet, published: bool) -> int:
         company.save(update_fields=["is_published", "version", "updated_at"])
         changed += 1
     return changed
+
+
+def import_record_create(
+    *, user, sheet: str, file_name: str, preview: str | None, counts: dict
+) -> ImportRecord:
+    """Record a confirmed import (who, which sheet and file, the rows created, updated and
+    left unchanged), inside the import's transaction; `user` may be None or anonymous."""
+    return ImportRecord.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        sheet=sheet,
+        file_name=file_name[:255],
+        preview=preview,
+        created=counts.get("new", 0),
+        updated=counts.get("update", 0),
+        unchanged=counts.get("skip", 0),
+    )
 
 
 def editors_group_sync() -> Group:

@@ -16,7 +16,7 @@ def copy_into_english(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("companies", "0009_registerrevision_is_demo"),
+        ("companies", "0010_sector_claim_versions_import_records"),
     ]
 
     operations = [

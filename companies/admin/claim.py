@@ -8,6 +8,7 @@ from companies import selectors
 from companies.models import Claim
 from companies.resources import ClaimResource
 
+from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
 from .importexport import RegisterImportExport
 
@@ -16,7 +17,7 @@ from .importexport import RegisterImportExport
 class ClaimAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAdmin):
     resource_classes = [ClaimResource]
     list_display = ("claimed_on", "speaker", "register_agrees", "is_reference", "is_published")
-    list_filter = ("is_published", "is_reference")
+    list_filter = ("is_published", "is_reference", AttentionFilter)
     search_fields = ("statement", "speaker", "source")
     readonly_fields = ("register_figures",)
     fieldsets = (

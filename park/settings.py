@@ -461,6 +461,10 @@ DATA_LICENSE_URL = env.str(
     "DJANGO_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("companies.context_processors.register")
+# The largest register (rows of all tables) offered as one XLSX workbook: openpyxl writes
+# some tens of thousands of cells a second, and the workbook must be built within a
+# request (gunicorn's timeout). CSV and JSON stream at any size.
+DOWNLOADS_XLSX_MAX_ROWS = env.int("DJANGO_DOWNLOADS_XLSX_MAX_ROWS", default=200_000)
 
 # Pages, API answers and downloads go out compressed to clients that accept gzip. Django's
 # gzip adds random padding to each response, which defeats BREACH's length comparisons.

@@ -424,3 +424,34 @@ IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=5000)
 BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")
 # JSON dumps keep timestamps to the microsecond (Django's own cuts them to milliseconds).
 SERIALIZATION_MODULES = {"json": "ops.serializers"}
+
+# --- The register as open data ---------------------------------------------------------
+
+# Who publishes the register and under what licence its data may be reused: the footer
+# of every page, the about page, the downloads, the data package and the DCAT catalogue.
+PUBLISHER_NAME = env.str(
+    "DJANGO_PUBLISHER_NAME", default="Administration of the China–Belarus Industrial Park"
+)
+PUBLISHER_ADDRESS = env.str(
+    "DJANGO_PUBLISHER_ADDRESS",
+    default="Administration building, Great Stone Industrial Park, Smolevichi district, "
+    "Minsk region, Belarus",
+)
+PUBLISHER_EMAIL = env.str("DJANGO_PUBLISHER_EMAIL", default="opendata@industrialpark.example")
+PUBLISHER_URL = env.str("DJANGO_PUBLISHER_URL", default="https://industrialpark.example/")
+DATA_LICENSE_NAME = env.str("DJANGO_DATA_LICENSE_NAME", default="CC BY 4.0")
+DATA_LICENSE_TITLE = env.str(
+    "DJANGO_DATA_LICENSE_TITLE", default="Creative Commons Attribution 4.0 International"
+)
+DATA_LICENSE_URL = env.str(
+    "DJANGO_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("companies.context_processors.register")
+
+# Pages, API answers and downloads go out compressed to clients that accept gzip. Django's
+# gzip adds random padding to each response, which defeats BREACH's length comparisons.
+# After WhiteNoise, which answers static files itself from precompressed copies.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "django.middleware.gzip.GZipMiddleware",
+)

@@ -6,4 +6,4 @@ history as readable diffs with safe restores (history), and spreadsheet import a
 export (importexport, reading files through companies/imports.py and resources.py).
 """
 
-from . import claim, company, report, sector  # noqa: F401  (each registers its admin)
+from . import claim, company, importrecord, report, sector  # noqa: F401  (each registers its admin)

@@ -150,7 +150,7 @@ def test_json_restore_replaces_what_was_there(register, tmp_path):
     dump = tmp_path / "park.json"
     call_command("backup", format="json", output=dump)
     Company.objects.filter(name="Neman Logistics").delete()
-    ClaimFactory(statement="Added after the backup.")
+    ClaimFactory(statement="Added after the backup.", companies=1)
     call_command("restore", str(dump), interactive=False)
     assert Company.objects.filter(name="Neman Logistics").exists()
     assert not Claim.objects.filter(statement="Added after the backup.").exists()

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from frictionless import Package, validate
 from openpyxl import load_workbook
 from rdflib import Graph, Literal, URIRef
@@ -31,9 +32,11 @@ COLUMNS = {
         "source",
     ],
     "claims": [
-        "id", "claimed_on", "date_is_approximate", "statement", "source", "companies",
-        "companies_qualifier", "countries", "countries_qualifier", "declared_investment",
-        "declared_investment_qualifier", "direct_jobs", "direct_jobs_qualifier",
+        "id", "claimed_on", "date_is_approximate", "speaker_en", "speaker_ru",
+        "speaker_zh_hans", "statement_en", "statement_ru", "statement_zh_hans", "source_en",
+        "source_ru", "source_zh_hans", "companies", "companies_qualifier", "countries",
+        "countries_qualifier", "declared_investment", "declared_investment_qualifier",
+        "direct_jobs", "direct_jobs_qualifier", "is_reference",
     ],
 }  # fmt: skip
 
@@ -55,7 +58,7 @@ def published_counts() -> dict[str, int]:
 @pytest.fixture
 def with_claims(register):
     ClaimFactory(statement="Three residents from two countries", companies=3)
-    ClaimFactory(statement="A withdrawn statement", is_published=False)
+    ClaimFactory(statement="A withdrawn statement", companies=1, is_published=False)
     return register
 
 
@@ -327,3 +330,18 @@ def test_the_dcat_catalogue_describes_the_dataset_and_its_files(client, register
         assert answer.status_code == 200, download
         media = str(graph.value(file, DCAT.mediaType)).rsplit("media-types/", 1)[1]
         assert answer["Content-Type"].startswith(media)
+
+
+@override_settings(DOWNLOADS_XLSX_MAX_ROWS=5)
+def test_a_register_too_large_for_one_workbook_offers_no_xlsx(client, with_claims):
+    assert sum(published_counts().values()) > 5
+    page = client.get("/en/downloads/").content.decode()
+    assert 'href="/data/register.xlsx"' not in page
+    assert "No XLSX workbook" in page
+    response = client.get("/data/register.xlsx")
+    assert response.status_code == 404
+    assert "download the CSV files" in response.content.decode()
+    graph = Graph().parse(data=client.get("/catalog.ttl").content.decode(), format="turtle")
+    media = {str(m) for m in graph.objects(predicate=DCAT.mediaType)}
+    assert not any("spreadsheetml" in m for m in media)
+    assert any(m.endswith("text/csv") for m in media)

@@ -65,7 +65,7 @@ def _constraints(apps, schema_editor, change):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0010_sector_claim_versions_import_records'),
+        ('companies', '0011_claims_speakers_translated'),
     ]
 
     operations = [

@@ -111,9 +111,10 @@ def test_creating_changing_and_deleting_sectors_and_claims_is_recorded(editor_cl
     editor_client.post(admin_url(sector, "delete"), {"post": "yes"})
 
     claim_form = {
-        "statement": "Over 1,000 jobs.",
+        "statement_en": "Over 1,000 jobs.",
         "claimed_on": "2021-06-30",
-        "source": "Press release",
+        "speaker_en": "BelTA",
+        "source_en": "Press release",
         "direct_jobs": "1000",
         "direct_jobs_qualifier": "more_than",
         "companies_qualifier": "exactly",

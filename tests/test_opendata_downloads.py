@@ -34,9 +34,11 @@ COLUMNS = {
         "source",
     ],
     "claims": [
-        "id", "claimed_on", "date_is_approximate", "statement", "source", "companies",
-        "companies_qualifier", "countries", "countries_qualifier", "declared_investment",
-        "declared_investment_qualifier", "direct_jobs", "direct_jobs_qualifier",
+        "id", "claimed_on", "date_is_approximate", "speaker_en", "speaker_ru",
+        "speaker_zh_hans", "statement_en", "statement_ru", "statement_zh_hans", "source_en",
+        "source_ru", "source_zh_hans", "companies", "companies_qualifier", "countries",
+        "countries_qualifier", "declared_investment", "declared_investment_qualifier",
+        "direct_jobs", "direct_jobs_qualifier", "is_reference",
     ],
 }  # fmt: skip
 
@@ -58,7 +60,7 @@ def published_counts() -> dict[str, int]:
 @pytest.fixture
 def with_claims(register):
     ClaimFactory(statement="Three residents from two countries", companies=3)
-    ClaimFactory(statement="A withdrawn statement", is_published=False)
+    ClaimFactory(statement="A withdrawn statement", companies=1, is_published=False)
     return register
 
 

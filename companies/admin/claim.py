@@ -2,22 +2,38 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from companies import selectors
 from companies.models import Claim
+from companies.resources import ClaimResource
 
 from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
+from .importexport import RegisterImportExport
 
 
 @admin.register(Claim)
-class ClaimAdmin(RegisterHistoryAdmin):
-    list_display = ("claimed_on", "statement", "register_agrees", "is_published")
-    list_filter = ("is_published", AttentionFilter)
-    search_fields = ("statement", "source")
+class ClaimAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAdmin):
+    resource_classes = [ClaimResource]
+    list_display = ("claimed_on", "speaker", "register_agrees", "is_reference", "is_published")
+    list_filter = ("is_published", "is_reference", AttentionFilter)
+    search_fields = ("statement", "speaker", "source")
     readonly_fields = ("register_figures",)
     fieldsets = (
-        (None, {"fields": ("statement", "claimed_on", "date_is_approximate", "source")}),
+        (
+            None,
+            {
+                "fields": (
+                    "claimed_on",
+                    "date_is_approximate",
+                    "speaker",
+                    "source",
+                    "statement",
+                    "is_reference",
+                )
+            },
+        ),
         (
             _("Stated figures"),
             {

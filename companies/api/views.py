@@ -409,7 +409,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
             body["next"] = page.next_url
             body["previous"] = page.previous_url
             body["results"] = [serializer.to_representation(row) for row in page.rows]
-            return Response(body, headers={"Link": pagination.link_header(page.links)})
+            return Response(body, headers=pagination.link_headers(page.links))
 
         return self.conditional(request, build)
 

@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
@@ -20,8 +21,9 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history
 
-from . import selectors, services
-from .models import Claim, Company, Report, Sector
+from . import imports, selectors, services
+from .models import Company, Report, Sector
+from .resources import ClaimResource
 
 SNAPSHOT_DAY = date(2021, 6, 30)
 SEED = 20210630
@@ -113,21 +115,8 @@ SNAPSHOT_YEARS = {2014: 2, 2015: 5, 2016: 7, 2017: 12, 2018: 15, 2019: 14, 2020:
 SNAPSHOT_DECLARED = Decimal("1263400000")
 SNAPSHOT_JOBS = 1080
 
-SNAPSHOT_CLAIM = {
-    "statement": (
-        "71 companies from 13 countries, an estimated total investment of more than "
-        "$1.2 billion and more than 1,000 direct jobs."
-    ),
-    "claimed_on": SNAPSHOT_DAY,
-    "date_is_approximate": True,
-    "source": "Park administration, published snapshot (undated; figures as of mid-2021)",
-    "companies": 71,
-    "countries": 13,
-    "declared_investment": Decimal("1200000000"),
-    "declared_investment_qualifier": Claim.Qualifier.MORE_THAN,
-    "direct_jobs": 1000,
-    "direct_jobs_qualifier": Claim.Qualifier.MORE_THAN,
-}
+# The statements public sources made about the park, loaded as the demo's claims.
+CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "published-claims.csv"
 
 # For local use only: load_demo refuses to create it unless debug is on.
 DEMO_EDITOR = "editor"
@@ -295,8 +284,6 @@ def _resident_on(company: Company, day: date) -> bool:
 @transaction.atomic
 def demo_load() -> bool:
     """Load the demo register unless it is there already; returns whether it loaded."""
-    if Claim.objects.filter(statement=SNAPSHOT_CLAIM["statement"]).exists():
-        return False
     sectors = {}
     for slug, en, ru, zh in SECTORS:
         sectors[slug], _ = Sector.objects.get_or_create(
@@ -304,6 +291,8 @@ def demo_load() -> bool:
         )
     builder = DemoBuilder()
     builder.build(sectors)
+    if Company.objects.filter(slug=builder.companies[0].slug).exists():
+        return False
     existing = set(Company.objects.values_list("slug", flat=True))
     companies = [c for c in builder.companies if c.slug not in existing]
     bulk_create_with_history(companies, Company, default_change_reason="demo data")
@@ -315,8 +304,16 @@ def demo_load() -> bool:
             reports.append(report)
     bulk_create_with_history(reports, Report, default_change_reason="demo data")
     services.companies_refresh_figures(companies=Company.objects.filter(slug__in=saved))
-    Claim.objects.create(**SNAPSHOT_CLAIM)
+    demo_claims_load()
     return True
+
+
+def demo_claims_load() -> None:
+    """Import the published claims (CLAIMS_FILE) through the editors' claims import."""
+    dataset = imports.sheet_read(content=CLAIMS_FILE.read_bytes(), name=CLAIMS_FILE.name)
+    result = ClaimResource().import_data(dataset, file_name=CLAIMS_FILE.name)
+    if result.problems:
+        raise ValueError("\n".join(f"{CLAIMS_FILE.name}: {p}" for p in result.problems))
 
 
 SYNTHETIC_COUNTRIES = ["CN"] * 10 + ["BY"] * 6 + ["RU", "RU", "DE", "KZ", "UZ", "AE", "TR", "PL"]

@@ -104,7 +104,7 @@ def claims(register):
             direct_jobs=100,
             direct_jobs_qualifier="more_than",
         ),
-        draft=ClaimFactory(statement="An unchecked rumour.", is_published=False),
+        draft=ClaimFactory(statement="An unchecked rumour.", companies=9, is_published=False),
     )
 
 

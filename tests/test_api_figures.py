@@ -246,11 +246,14 @@ def test_claims_show_the_registers_figures_and_agreement(api, register):
     ]  # fmt: skip
 
 
-def test_demo_claim_agrees_with_the_register(api):
+def test_demo_claims_carry_the_registers_verdicts(api):
     call_command("load_demo", verbosity=0)
-    (claim,) = api.get(CLAIMS).json()["results"]
-    assert claim["agrees"] is True
-    assert claim["register"]["companies"] == 71
+    results = api.get(CLAIMS).json()["results"]
+    checks = selectors.claims_checked()
+    assert [(c["claimed_on"], c["agrees"]) for c in results] == [
+        (check.claim.claimed_on.isoformat(), check.agrees) for check in checks
+    ]
+    assert len(results) == 35
 
 
 # --- Conditional requests and query counts -------------------------------------------

@@ -11,10 +11,12 @@ from companies.resources import ClaimResource
 from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
 from .importexport import RegisterImportExport
+from .versioning import VersionedForm
 
 
 @admin.register(Claim)
 class ClaimAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAdmin):
+    form = VersionedForm
     resource_classes = [ClaimResource]
     list_display = ("claimed_on", "speaker", "register_agrees", "is_reference", "is_published")
     list_filter = ("is_published", "is_reference", AttentionFilter)
@@ -46,7 +48,7 @@ class ClaimAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAd
             },
         ),
         (_("The register as of the claim's date"), {"fields": ("register_figures",)}),
-        (None, {"fields": ("is_published",)}),
+        (None, {"fields": ("is_published", "loaded_version")}),
     )
 
     @admin.display(description=_("register agrees"), boolean=True)

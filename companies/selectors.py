@@ -477,10 +477,30 @@ def company_figures_over_time(*, company_id: int) -> list[dict]:
 
 
 def companies_countries(*, companies: QuerySet | None = None) -> list[str]:
-    """The country codes of `companies` (default: published), each once."""
+    """The country codes of `companies` (default: published), each once, in code order."""
+    if companies is None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_PUBLISHED_COUNTRIES_SQL)
+            return [code for (code,) in cursor.fetchall()]
     if companies is None:
         companies = Company.objects.published()
     return list(companies.order_by("country").values_list("country", flat=True).distinct())
+
+
+# DISTINCT reads every published company (40 ms at 100,000); this walks the (country,
+# is_published) index from one country to the next instead, a probe per country.
+_PUBLISHED_COUNTRIES_SQL = f"""
+    WITH RECURSIVE found AS (
+        (SELECT country FROM {Company._meta.db_table} WHERE is_published
+         ORDER BY country LIMIT 1)
+        UNION ALL
+        SELECT (SELECT c.country FROM {Company._meta.db_table} c
+                WHERE c.is_published AND c.country > found.country
+                ORDER BY c.country LIMIT 1)
+        FROM found WHERE found.country IS NOT NULL
+    )
+    SELECT country FROM found WHERE country IS NOT NULL
+"""
 
 
 def localised(field: str):

@@ -2,17 +2,29 @@
 
 Every list starts from `Company.objects.published()`, so drafts never reach a page, and
 every figure comes from companies/selectors.py, so a page and the API never disagree.
+The home, directory, country and sector pages take `as_of=YYYY-MM-DD` (the FilterSet's
+parser, filters.day_parse): the register as it stood that day (see AS_OF in the
+templates' as_of include). Their tables are built here as rows of ready text (names,
+addresses, formatted figures), so a template does no lookup or translation per row.
 """
 
+import re
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache, wraps
+from hashlib import sha256
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -20,8 +32,9 @@ from django_countries import countries
 
 from . import selectors
 from .caching import cached_per_revision
-from .filters import CompanyFilter
+from .filters import CompanyFilter, day_parse
 from .models import Claim, Company, Sector
+from .templatetags.pages import number, usd
 
 PAGE_SIZE = 25
 RECENT_RESIDENTS = 6
@@ -44,6 +57,36 @@ FIGURE_LABELS = {
     "direct_jobs": gettext_lazy("Direct jobs"),
 }
 MONEY_FIGURES = {"declared_investment", "realised_investment"}
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The day a page answers for: today unless `as_of` asked for another day (`asked`);
+    `errors` say why an `as_of` could not be read (the page then answers for today)."""
+
+    day: date
+    asked: bool = False
+    errors: list = field(default_factory=list)
+
+    @property
+    def query(self) -> str:
+        """`as_of=...` for links that keep the day, empty for today's register."""
+        return f"as_of={self.day.isoformat()}" if self.asked else ""
+
+
+def _as_of(request: HttpRequest) -> AsOf:
+    today = timezone.localdate()
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
+        return AsOf(day=today)
+    try:
+        return AsOf(day=day_parse(raw), asked=True)
+    except ValidationError as error:
+        return AsOf(day=today, errors=error.messages)
+
+
+def _status(as_of: AsOf) -> int:
+    return 400 if as_of.errors else 200
 
 
 def _published() -> QuerySet:
@@ -76,26 +119,207 @@ def _chart(*, kind: str, labels: list, datasets: list, axes: dict, horizontal=Fa
     }
 
 
-def _home_figures() -> dict:
-    today = timezone.localdate()
+# --- Kept copies of the register's pages ------------------------------------------------
+
+# The one part of a register page that differs between visitors: the language switcher's
+# CSRF token. A kept copy holds this mark instead, replaced by the visitor's own token.
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_MARK = "\x00csrf-token\x00"
+
+
+def kept_page(view):
+    """Serve an anonymous GET of a register page from the copy kept for the register's
+    revision and the day (companies.caching), keyed on the language, host and full
+    address. Only a 200 is kept; with nothing kept (settings.KEPT_CACHES empty) every
+    request renders the page."""
+
+    @wraps(view)
+    def serve(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_anonymous:
+            return view(request, *args, **kwargs)
+        rendered = []
+
+        def render_copy():
+            response = view(request, *args, **kwargs)
+            rendered.append(response)
+            if response.status_code != 200:
+                return None
+            html = _CSRF_VALUE.sub(rf"\g<1>{_CSRF_MARK}\g<2>", response.content.decode())
+            return (html, response["Content-Type"])
+
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        key = f"page:{translation.get_language()}:{sha256(address.encode()).hexdigest()}"
+        copy = cached_per_revision(key, render_copy)
+        if copy is None:
+            return rendered[0]
+        html, content_type = copy
+        return HttpResponse(
+            html.replace(_CSRF_MARK, get_token(request)), content_type=content_type
+        )
+
+    return serve
+
+
+# --- Text that does not depend on the register, built once per language ---------------
+
+
+@lru_cache(maxsize=8)
+def _countries_by_name(language: str) -> tuple[tuple[str, str], ...]:
+    """Every country as (code, name) in `language`, sorted by name."""
+    with translation.override(language):
+        return tuple((code, str(name)) for code, name in countries)
+
+
+@lru_cache(maxsize=8)
+def _country_names(language: str) -> dict[str, str]:
+    return dict(_countries_by_name(language))
+
+
+@lru_cache(maxsize=4096)
+def _day_text(language: str, day: date) -> str:
+    # Report dates repeat (year ends), and formatting a date costs more than a lookup.
+    with translation.override(language):
+        return date_format(day)
+
+
+def _text_of_day(day: date | None) -> str:
+    return _day_text(translation.get_language(), day) if day else ""
+
+
+def _country_options(codes, selected: list[str]) -> str:
+    """The country <option>s of the directory's filter, in the page's language."""
+    codes = set(codes)
+    return mark_safe(  # every name is escaped here
+        "".join(
+            f'<option value="{code}"{" selected" if code in selected else ""}>'
+            f"{escape(name)}</option>"
+            for code, name in _countries_by_name(translation.get_language())
+            if code in codes
+        )
+    )
+
+
+# --- Company tables ---------------------------------------------------------------------
+
+
+def _company_values(companies: QuerySet) -> QuerySet:
+    """What a company table reads of `companies`, annotated as by
+    selectors.companies_with_figures_as_of: one row of plain values per company, without
+    a join (a join would stay in the page's COUNT, which then costs 50 times as much)."""
+    columns = ["name", "slug", "country", "sector_id", "resident_since", "status_as_of"]
+    for figure in selectors.FIGURES:
+        columns += [f"{figure}_as_of", f"{figure}_as_of_reported_on", f"{figure}_as_of_source"]
+    return companies.values(*columns)
+
+
+def _sectors() -> dict[int, tuple[str, str]]:
+    """Every sector's slug and name in the page's language, by id: one small query."""
     return {
-        "totals": selectors.park_totals(as_of=today),
-        "by_year": selectors.park_totals_by_year(until=today),
+        pk: (slug, name)
+        for pk, slug, name in Sector.objects.annotate(
+            local_name=selectors.localised("name")
+        ).values_list("pk", "slug", "local_name")
     }
 
 
-def _totals_by(group: str) -> list[dict]:
-    """Today's totals by country or sector, shared by the home and the list pages."""
-    return cached_per_revision(f"totals-by-{group}", lambda: selectors.park_totals_by(group=group))
+def _company_rows(values, *, sectors: dict[int, tuple[str, str]]) -> list[dict]:
+    """A company table's rows: every cell as text, each figure with its report's date
+    and source."""
+    language = translation.get_language()
+    country_names = _country_names(language)
+    statuses = dict(Company.Status.choices)
+    companies_url = reverse("companies:company-list")
+    countries_url = reverse("companies:country-list")
+    sectors_url = reverse("companies:sector-list")
+    rows = []
+    for value in values:
+        figures = []
+        for figure in selectors.FIGURES:
+            amount = value[f"{figure}_as_of"]
+            figures.append(
+                {
+                    "text": usd(amount) if figure in MONEY_FIGURES else number(amount),
+                    "day": _text_of_day(value[f"{figure}_as_of_reported_on"]),
+                    "source": value[f"{figure}_as_of_source"] or "",
+                }
+            )
+        sector_slug, sector_name = sectors[value["sector_id"]]
+        rows.append(
+            {
+                "name": value["name"],
+                # The pages' addresses are fixed prefixes plus a slug or code
+                # (companies/urls.py): cheaper than a reverse() per cell.
+                "url": f"{companies_url}{value['slug']}/",
+                "country": country_names.get(value["country"], value["country"]),
+                "country_url": f"{countries_url}{value['country']}/",
+                "sector": sector_name,
+                "sector_url": f"{sectors_url}{sector_slug}/",
+                "status": statuses.get(value["status_as_of"], ""),
+                "resident_since": _text_of_day(value["resident_since"]),
+                "figures": figures,
+            }
+        )
+    return rows
+
+
+def _register_page(request: HttpRequest, companies: QuerySet, *, as_of: AsOf):
+    """A page of the register as of the day: `companies` narrowed to those whose
+    residence had begun by then (the FilterSet's rule), and its rows."""
+    registered = selectors.companies_registered_as_of(companies=companies, day=as_of.day)
+    page = _page(request, _company_values(registered))
+    return page, _company_rows(page.object_list, sectors=_sectors())
+
+
+# --- Figures ----------------------------------------------------------------------------
+
+
+def _home_figures(day: date) -> dict:
+    return {
+        "totals": selectors.park_totals(as_of=day),
+        "by_year": selectors.park_totals_by_year(until=day),
+        "by_country": selectors.park_countries(as_of=day),
+        "by_sector": selectors.park_totals_by(group="sector", as_of=day),
+    }
+
+
+def _figures(name: str, day: date, compute):
+    """`compute()`, kept per register revision for the day asked."""
+    return cached_per_revision(f"{name}:{day.isoformat()}", compute)
+
+
+def _sector_names(sectors: dict[int, tuple[str, str]]) -> dict[str, str]:
+    """Sector names by slug, in the order of `sectors` (by English name)."""
+    return dict(sectors.values())
+
+
+def _with_as_of(url: str, as_of: AsOf) -> str:
+    return f"{url}?{as_of.query}" if as_of.asked else url
 
 
 @require_safe
+@kept_page
 def home(request: HttpRequest) -> HttpResponse:
-    figures = cached_per_revision("home", _home_figures)
-    sector_names = {sector.slug: sector.name for sector in Sector.objects.all()}
-    by_country = [{**row, "name": countries.name(row["country"])} for row in _totals_by("country")]
+    as_of = _as_of(request)
+    figures = _figures("home", as_of.day, lambda: _home_figures(as_of.day))
+    country_names = _country_names(translation.get_language())
+    sector_names = _sector_names(_sectors())
+    countries_url = reverse("companies:country-list")
+    sectors_url = reverse("companies:sector-list")
+    by_country = [
+        {
+            **row,
+            "name": country_names.get(row["country"], row["country"]),
+            "url": _with_as_of(f"{countries_url}{row['country']}/", as_of),
+        }
+        for row in figures["by_country"]
+    ]
     by_sector = [
-        {**row, "name": sector_names.get(row["sector"], "")} for row in _totals_by("sector")
+        {
+            **row,
+            "name": sector_names.get(row["sector"], ""),
+            "url": _with_as_of(f"{sectors_url}{row['sector']}/", as_of),
+        }
+        for row in figures["by_sector"]
     ]
     by_year = figures["by_year"]
     by_investment = sorted(by_country, key=lambda row: row["declared_investment"], reverse=True)
@@ -153,38 +377,58 @@ def home(request: HttpRequest) -> HttpResponse:
             axes={"x": {"title": _("Resident companies"), "position": "bottom"}},
         ),
     }
-    recent = _published().filter(status=Company.Status.RESIDENT).order_by("-resident_since", "-pk")
+    recent = (
+        _published().resident_on(as_of.day).order_by("-resident_since", "-pk")[:RECENT_RESIDENTS]
+    )
     return render(
         request,
         "companies/home.html",
         {
+            "as_of": as_of,
             "totals": figures["totals"],
             "by_year": by_year,
             "by_country": by_investment,
             "by_sector": by_sector,
             "charts": charts,
-            "recent": recent[:RECENT_RESIDENTS],
+            "recent": recent,
         },
+        status=_status(as_of),
     )
 
 
 @require_safe
+@kept_page
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
-    filterset = CompanyFilter(_without_blanks(request.GET), queryset=_published())
+    query = _without_blanks(request.GET)
+    filterset = CompanyFilter(query, queryset=Company.objects.published())
     codes = cached_per_revision("countries", selectors.companies_countries)
+    sectors = _sectors()
+    status_chosen = query.getlist("status")
     context = {
         "filterset": filterset,
-        "countries": sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1]),
-        "sectors": Sector.objects.all(),
+        "country_options": _country_options(codes, query.getlist("country")),
+        "sectors": _sector_names(sectors).items(),
         "statuses": Company.Status.choices,
         "orderings": ORDERINGS,
-        "selected": {name: request.GET.getlist(name) for name in ("country", "sector", "status")},
-        "filtered": any(request.GET.get(name) for name in request.GET if name != "page"),
+        "selected": {name: query.getlist(name) for name in ("sector", "status")},
+        "filtered": any(name != "page" for name in query),
+        "status_chosen": [dict(Company.Status.choices).get(s, s) for s in status_chosen],
+        "as_of": AsOf(day=timezone.localdate()),
     }
     if not filterset.is_valid():
         return render(request, "companies/company_list.html", context, status=400)
-    context["page_obj"] = _page(request, filterset.qs)
+    companies = filterset.qs
+    day = filterset.day
+    if day is None:
+        # Today's register: the same annotations, read from the current columns.
+        companies = selectors.companies_with_figures_as_of(
+            companies=companies, day=timezone.localdate()
+        )
+    else:
+        context["as_of"] = AsOf(day=day, asked=True)
+    context["page_obj"] = page = _page(request, _company_values(companies))
+    context["rows"] = _company_rows(page.object_list, sectors=sectors)
     return render(request, "companies/company_list.html", context)
 
 
@@ -258,51 +502,103 @@ def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@kept_page
 def country_list(request: HttpRequest) -> HttpResponse:
-    """Every country of a published company, with its current residents' totals."""
-    totals = {row["country"]: row for row in _totals_by("country")}
+    """The countries of the residents on the day (selectors.park_countries, as the API's
+    countries/), with their totals."""
+    as_of = _as_of(request)
+    names = _country_names(translation.get_language())
+    countries_url = reverse("companies:country-list")
     rows = [
-        {"code": code, "name": countries.name(code), **totals.get(code, {})}
-        for code in cached_per_revision("countries", selectors.companies_countries)
+        {
+            **row,
+            "name": names.get(row["country"], row["country"]),
+            "url": _with_as_of(f"{countries_url}{row['country']}/", as_of),
+        }
+        for row in _figures(
+            "countries", as_of.day, lambda: selectors.park_countries(as_of=as_of.day)
+        )
     ]
-    rows.sort(key=lambda row: (-row.get("companies", 0), row["name"]))
-    return render(request, "companies/country_list.html", {"rows": rows})
-
-
-@require_safe
-def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    name = countries.name(code)
-    if not name:
-        raise Http404(_("There is no country with this code."))
-    page = _page(request, _published().filter(country=code))
-    if not page.paginator.count:
-        raise Http404(_("No published company comes from this country."))
-    totals = selectors.park_totals(companies=Company.objects.published().filter(country=code))
     return render(
         request,
-        "companies/country_detail.html",
-        {"code": code, "name": name, "page_obj": page, "totals": totals},
+        "companies/country_list.html",
+        {"as_of": as_of, "rows": rows},
+        status=_status(as_of),
     )
 
 
 @require_safe
-def sector_list(request: HttpRequest) -> HttpResponse:
-    """Every sector, with its current residents' totals."""
-    totals = {row["sector"]: row for row in _totals_by("sector")}
-    rows = [{**totals.get(sector.slug, {}), "sector": sector} for sector in Sector.objects.all()]
-    rows.sort(key=lambda row: -row.get("companies", 0))
-    return render(request, "companies/sector_list.html", {"rows": rows})
+@kept_page
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    name = _country_names(translation.get_language()).get(code)
+    if not name:
+        raise Http404(_("There is no country with this code."))
+    as_of = _as_of(request)
+    companies = Company.objects.published().filter(country=code)
+    if not companies.exists():
+        raise Http404(_("No published company comes from this country."))
+    page, rows = _register_page(request, companies, as_of=as_of)
+    totals = selectors.park_totals(as_of=as_of.day, companies=companies)
+    return render(
+        request,
+        "companies/country_detail.html",
+        {
+            "as_of": as_of,
+            "code": code,
+            "name": name,
+            "page_obj": page,
+            "rows": rows,
+            "totals": totals,
+        },
+        status=_status(as_of),
+    )
 
 
 @require_safe
+@kept_page
+def sector_list(request: HttpRequest) -> HttpResponse:
+    """Every sector, with its residents' totals on the day."""
+    as_of = _as_of(request)
+    totals = {
+        row["sector"]: row
+        for row in _figures(
+            "sectors",
+            as_of.day,
+            lambda: selectors.park_totals_by(group="sector", as_of=as_of.day),
+        )
+    }
+    sectors_url = reverse("companies:sector-list")
+    rows = [
+        {
+            **totals.get(slug, {}),
+            "slug": slug,
+            "name": name,
+            "url": _with_as_of(f"{sectors_url}{slug}/", as_of),
+        }
+        for slug, name in _sector_names(_sectors()).items()
+    ]
+    rows.sort(key=lambda row: -row.get("companies", 0))
+    return render(
+        request,
+        "companies/sector_list.html",
+        {"as_of": as_of, "rows": rows},
+        status=_status(as_of),
+    )
+
+
+@require_safe
+@kept_page
 def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sector = get_object_or_404(Sector, slug=slug)
-    page = _page(request, _published().filter(sector=sector))
-    totals = selectors.park_totals(companies=Company.objects.published().filter(sector=sector))
+    as_of = _as_of(request)
+    companies = Company.objects.published().filter(sector=sector)
+    page, rows = _register_page(request, companies, as_of=as_of)
+    totals = selectors.park_totals(as_of=as_of.day, companies=companies)
     return render(
         request,
         "companies/sector_detail.html",
-        {"sector": sector, "page_obj": page, "totals": totals},
+        {"as_of": as_of, "sector": sector, "page_obj": page, "rows": rows, "totals": totals},
+        status=_status(as_of),
     )
 
 

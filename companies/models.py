@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -36,6 +37,9 @@ class Sector(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
+    )
 
     class Meta:
         verbose_name = _("sector")
@@ -44,6 +48,11 @@ class Sector(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("companies:sector-detail", kwargs={"slug": self.slug})
@@ -337,6 +346,9 @@ class Claim(models.Model):
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
+    )
 
     history = HistoricalRecords()
 
@@ -355,6 +367,42 @@ class Claim(models.Model):
     def __str__(self):
         return f"{self.claimed_on:%Y-%m-%d}: {self.statement[:60]}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class ImportRecord(models.Model):
+    """A confirmed spreadsheet import: who made it, when, from which file, what it did.
+
+    `preview` is the token of the preview it confirmed, so that confirming the same
+    preview twice (a double submit, the back button) imports nothing the second time."""
+
+    made_at = models.DateTimeField(_("made at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sheet = models.CharField(_("sheet"), max_length=20)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    preview = models.CharField(_("preview"), max_length=64, unique=True, null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self):
+        return f"{self.sheet}: {self.file_name}"
+
 
 class RegisterRevision(models.Model):
     """A counter raised by every change to the register, so caches and ETags know when
@@ -362,6 +410,11 @@ class RegisterRevision(models.Model):
 
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(
+        _("demo register"),
+        default=False,
+        help_text=_("Set by load_demo: every page then says that the companies are synthetic."),
+    )
 
     class Meta:
         verbose_name = _("register revision")

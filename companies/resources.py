@@ -18,13 +18,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
 from . import services
-from .models import Company, Report, Sector
+from .models import Company, ImportRecord, Report, Sector
 from .spreadsheets import spreadsheet_safe, spreadsheet_unquote
 
 # history_change_reason is a CharField(max_length=100).
@@ -196,6 +197,38 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class CellChange:
+    """A cell an import changes: its column, the value now and the value in the file,
+    both as a sheet writes them ('' for empty)."""
+
+    column: str
+    old: str
+    new: str
+
+
+class _NoDiff:
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
+
+
+def import_confirmed_message(record) -> str:
+    """What a second confirmation of one preview answers."""
+    return _(
+        "This preview was already confirmed by %(user)s at %(time)s, so nothing was "
+        "imported again. The list shows the register as it is now."
+    ) % {
+        "user": record.user or _("someone"),
+        "time": formats.date_format(timezone.localtime(record.made_at), "DATETIME_FORMAT"),
+    }
+
+
 class ImportResult(Result):
     """An import's outcome, with every problem located by its line in the file."""
 
@@ -203,6 +236,7 @@ class ImportResult(Result):
         super().__init__(*args, **kwargs)
         self.problems: list[Problem] = []
         self.register_revision: int | None = None
+        self.record: ImportRecord | None = None
 
     @property
     def created(self) -> int:
@@ -220,6 +254,24 @@ class ImportResult(Result):
     def refused_lines(self) -> int:
         """How many lines of the file are wrong (the header counts as one)."""
         return len({problem.line for problem in self.problems})
+
+    @property
+    def new_rows(self) -> list[RowResult]:
+        """The rows that create a record, in file order."""
+        return self._rows_of(RowResult.IMPORT_TYPE_NEW)
+
+    @property
+    def updated_rows(self) -> list[RowResult]:
+        """The rows that change a record, in file order; each with its `changes`."""
+        return self._rows_of(RowResult.IMPORT_TYPE_UPDATE)
+
+    @property
+    def unchanged_rows(self) -> list[RowResult]:
+        """The rows equal to their record, which the import does not write."""
+        return self._rows_of(RowResult.IMPORT_TYPE_SKIP)
+
+    def _rows_of(self, import_type: str) -> list[RowResult]:
+        return [row for row in self.rows if row.import_type == import_type]
 
     def has_errors(self):
         return super().has_errors() or bool(self.problems)
@@ -257,6 +309,7 @@ class RegisterResource(resources.ModelResource):
         `dataset.line_numbers` (from imports.sheet_read) locates rows in the file;
         `expected_revision` refuses the import if the register changed since a preview."""
         expected_revision = kwargs.pop("expected_revision", None)
+        preview = kwargs.pop("preview", None)
         for option in ("use_transactions", "collect_failed_rows"):
             kwargs.pop(option, None)
         kwargs["rollback_on_validation_errors"] = True
@@ -269,6 +322,8 @@ class RegisterResource(resources.ModelResource):
             problems = self._header_problems(dataset.headers)
             if not problems and not len(dataset):
                 problems = [Problem(None, "", _("The file has no rows to import."))]
+            if not problems and preview is not None:
+                problems = self._confirmed_already(preview)
             if not problems and expected_revision not in (None, revision):
                 problems = [
                     Problem(
@@ -294,11 +349,26 @@ class RegisterResource(resources.ModelResource):
                         **kwargs,
                     )
                 result.problems = self._row_problems(result)
+                if not dry_run and not result.problems:
+                    result.record = services.import_record_create(
+                        user=kwargs.get("user"),
+                        sheet=self._meta.name,
+                        file_name=kwargs.get("file_name") or "",
+                        preview=preview,
+                        counts=result.totals,
+                    )
             # The revision the rows were checked against, for the confirmation step.
             result.register_revision = revision
             if dry_run or result.problems:
                 transaction.set_rollback(True, using=self.get_db_connection_name())
         return result
+
+    def _confirmed_already(self, preview: str) -> list[Problem]:
+        """A preview is confirmed once: the second confirmation imports nothing."""
+        done = ImportRecord.objects.filter(preview=preview).select_related("user").first()
+        if done is None:
+            return []
+        return [Problem(None, "", import_confirmed_message(done))]
 
     def _header_problems(self, headers) -> list[Problem]:
         expected, line = self.columns(), self._header_line
@@ -382,14 +452,30 @@ class RegisterResource(resources.ModelResource):
             key.append(getattr(value, "pk", value))
         return tuple(key)
 
+    def get_diff_class(self):
+        # The preview shows each changed cell (skip_row records them), not html diffs of
+        # every cell of every row, which cost more than the import itself.
+        return _NoDiff
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        # Unchanged means no field differs; empty text and None are the same value.
-        if import_validation_errors or original is None or original.pk is None:
+        # Unchanged means no field differs; empty text and None are the same value. The
+        # changed cells (every filled one, for a new record) are kept for the preview.
+        self._changes = []
+        if import_validation_errors or original is None:
             return False
-        return all(
-            _same(field.get_value(instance), field.get_value(original))
-            for field in self.get_import_fields()
-        )
+        new_record = original.pk is None
+        for field in self.get_import_fields():
+            old = None if new_record else field.get_value(original)
+            new = field.get_value(instance)
+            if not _same(old, new):
+                self._changes.append(
+                    CellChange(
+                        field.column_name,
+                        "" if new_record else field.widget.render(old),
+                        field.widget.render(new),
+                    )
+                )
+        return not new_record and not self._changes
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
@@ -400,6 +486,7 @@ class RegisterResource(resources.ModelResource):
 
     def after_import_row(self, row, row_result, **kwargs):
         row_result.line = self._line(kwargs["row_number"])
+        row_result.changes = getattr(self, "_changes", [])
         progress = kwargs.get("progress")
         if progress is not None:
             progress(1)

@@ -384,3 +384,18 @@ def localised(field: str):
         return F(default)
     local = build_localized_fieldname(field, language)
     return Coalesce(NullIf(F(local), Value("")), F(default), output_field=TextField())
+
+
+@dataclass(frozen=True)
+class RegisterStatus:
+    """What every page says about the register: when it last changed (None before the
+    first change) and whether it is the synthetic demo register."""
+
+    changed_at: datetime | None
+    is_demo: bool
+
+
+def register_status() -> RegisterStatus:
+    """The register's last change and whether `load_demo` built it (one small query)."""
+    row = RegisterRevision.objects.filter(pk=1).values_list("changed_at", "is_demo").first()
+    return RegisterStatus(*row) if row else RegisterStatus(None, False)

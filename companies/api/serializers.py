@@ -383,8 +383,11 @@ class ClaimsSerializer(serializers.Serializer):
 
 
 class LoginSerializer(StrictSerializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    # No user name is longer than the column; a failed login records the name given.
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=1024, style={"input_type": "password"}, trim_whitespace=False
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -60,13 +60,16 @@ def distributions(absolute: Callable[[str], str]) -> list[Distribution]:
         )
         for t in downloads.tables()
     ]
+    if downloads.xlsx_available():
+        files.append(
+            Distribution(
+                "The whole register (XLSX, a sheet per table)",
+                absolute(reverse("data:register-xlsx")),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "XLSX",
+            )
+        )
     files += [
-        Distribution(
-            "The whole register (XLSX, a sheet per table)",
-            absolute(reverse("data:register-xlsx")),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "XLSX",
-        ),
         Distribution(
             "The whole register (JSON)",
             absolute(reverse("data:register-json")),

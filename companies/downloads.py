@@ -26,6 +26,7 @@ from modeltranslation.utils import build_localized_fieldname
 from openpyxl import Workbook
 
 from .api.renderers import dumps
+from .caching import cached_per_revision
 from .models import Claim, Company, Report, Sector
 from .spreadsheets import csv_chunks, spreadsheet_safe
 
@@ -241,6 +242,7 @@ def tables() -> list[Table]:
                     "id",
                     "claimed_on",
                     "date_is_approximate",
+                    "speaker",
                     "statement",
                     "source",
                     "companies",
@@ -251,12 +253,26 @@ def tables() -> list[Table]:
                     "declared_investment_qualifier",
                     "direct_jobs",
                     "direct_jobs_qualifier",
+                    "is_reference",
                 ],
             ),
             primary_key=["id"],
             rows=lambda: Claim.objects.filter(is_published=True).order_by("claimed_on", "id"),
         ),
     ]
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each published table has, kept per register revision."""
+    return cached_per_revision(
+        "download-counts", lambda: {t.name: t.rows().count() for t in tables()}
+    )
+
+
+def xlsx_available() -> bool:
+    """Whether the register is small enough for one XLSX workbook: openpyxl writes some
+    tens of thousands of cells a second, so a larger one would outlast a request."""
+    return sum(row_counts().values()) <= settings.DOWNLOADS_XLSX_MAX_ROWS
 
 
 def table(name: str) -> Table | None:

@@ -306,7 +306,10 @@ class Report(models.Model):
 
 
 class Claim(models.Model):
-    """A headline statement published about the park, checked against the register."""
+    """A headline statement published about the park, checked against the register.
+
+    Its statement, speaker and source are translated, and its history recorded, in
+    translation.py."""
 
     class Qualifier(models.TextChoices):
         EXACTLY = "exactly", _("exactly")
@@ -316,12 +319,30 @@ class Claim(models.Model):
 
     FIGURES = ("companies", "countries", "declared_investment", "direct_jobs")
 
-    statement = models.TextField(_("statement"))
+    statement = models.TextField(
+        _("statement"),
+        blank=True,
+        help_text=_(
+            "The statement as published, if it is quoted; the figures say what it states."
+        ),
+    )
     claimed_on = models.DateField(_("date"), help_text=_("The date the statement speaks of."))
     date_is_approximate = models.BooleanField(
-        _("approximate date"), default=False, help_text=_("The source gives no exact date.")
+        _("approximate date"),
+        default=False,
+        help_text=_("The source gives only a month, a season or “the end of the year”."),
     )
-    source = models.CharField(_("source"), max_length=500)
+    speaker = models.CharField(
+        _("speaker"),
+        max_length=200,
+        help_text=_("Who made the statement, and where it was published."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of the publication; empty where none was found."),
+    )
     companies = models.PositiveIntegerField(_("companies"), null=True, blank=True)
     companies_qualifier = models.CharField(
         _("companies qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACTLY
@@ -343,14 +364,20 @@ class Claim(models.Model):
     direct_jobs_qualifier = models.CharField(
         _("direct jobs qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACTLY
     )
+    is_reference = models.BooleanField(
+        _("reference"),
+        default=False,
+        help_text=_(
+            "One of the mutually consistent statements, mostly from the park's "
+            "administration, that trace the park's published trajectory."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised by every change.")
     )
-
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("claim")
@@ -362,10 +389,23 @@ class Claim(models.Model):
                 name="claim_investment_not_negative",
                 violation_error_message=_("Figures cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=Q(companies__isnull=False)
+                | Q(countries__isnull=False)
+                | Q(declared_investment__isnull=False)
+                | Q(direct_jobs__isnull=False),
+                name="claim_states_a_figure",
+                violation_error_message=_("A claim needs at least one stated figure."),
+            ),
+            models.UniqueConstraint(
+                fields=["claimed_on", "speaker"],
+                name="claim_one_per_speaker_per_date",
+                violation_error_message=_("This speaker already has a claim for this date."),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.claimed_on:%Y-%m-%d}: {self.statement[:60]}"
+        return f"{self.claimed_on:%Y-%m-%d}: {self.speaker}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -52,7 +52,12 @@ def _changed_since(*, record: models.Model, version: int) -> list[str]:
     seen = record.history.filter(version__lte=version).order_by("-version", "-history_id").first()
     if seen is None:
         return []
-    tracked = [f.name for f in seen.instance._meta.concrete_fields if f.name != "version"]
+    # The version and a last-changed time move with every change: they are not edits.
+    tracked = [
+        f.name
+        for f in seen.instance._meta.concrete_fields
+        if f.name != "version" and not getattr(f, "auto_now", False)
+    ]
     current = type(record).objects.get(pk=record.pk)
     return [f for f in tracked if not _same(getattr(seen.instance, f), getattr(current, f))]
 

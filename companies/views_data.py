@@ -12,10 +12,10 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import etag, require_safe
 
 from . import dcat, downloads, selectors
-from .caching import cached_per_revision
 
 JSONLD = "application/ld+json"
 
@@ -38,10 +38,6 @@ def _catalog_arguments(request: HttpRequest) -> dict:
     }
 
 
-def _row_counts() -> dict[str, int]:
-    return {t.name: t.rows().count() for t in downloads.tables()}
-
-
 @require_safe
 def about(request: HttpRequest) -> HttpResponse:
     """Who keeps the register, how its figures are counted, where they come from, how to
@@ -51,9 +47,17 @@ def about(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def downloads_page(request: HttpRequest) -> HttpResponse:
-    counts = cached_per_revision("download-counts", _row_counts)
+    counts = downloads.row_counts()
     tables = [{"table": t, "rows": counts[t.name]} for t in downloads.tables()]
-    return render(request, "companies/downloads.html", {"tables": tables})
+    return render(
+        request,
+        "companies/downloads.html",
+        {
+            "tables": tables,
+            "xlsx_available": downloads.xlsx_available(),
+            "xlsx_max_rows": settings.DOWNLOADS_XLSX_MAX_ROWS,
+        },
+    )
 
 
 @require_safe
@@ -87,7 +91,13 @@ def register_json(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_safe
 @etag(_revision_etag)
-def register_xlsx(request: HttpRequest) -> FileResponse:
+def register_xlsx(request: HttpRequest) -> HttpResponse:
+    if not downloads.xlsx_available():
+        message = _(
+            "The register has more rows than one XLSX workbook is built for here "
+            "(%(most)s): download the CSV files, which Excel opens too."
+        ) % {"most": settings.DOWNLOADS_XLSX_MAX_ROWS}
+        return HttpResponse(message, status=404, content_type="text/plain; charset=utf-8")
     return FileResponse(
         downloads.xlsx_file(),
         as_attachment=True,

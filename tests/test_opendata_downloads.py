@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from frictionless import Package, validate
 from openpyxl import load_workbook
 from rdflib import Graph, Literal, URIRef
@@ -16,7 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from companies import downloads
 from companies.models import Claim, Company, Report, Sector
-from tests.factories import ClaimFactory, CompanyFactory
+from tests.factories import ClaimFactory, CompanyFactory, ReportFactory
 
 SCHEMA = "https://schema.org/"
 COLUMNS = {
@@ -31,9 +34,11 @@ COLUMNS = {
         "source",
     ],
     "claims": [
-        "id", "claimed_on", "date_is_approximate", "statement", "source", "companies",
-        "companies_qualifier", "countries", "countries_qualifier", "declared_investment",
-        "declared_investment_qualifier", "direct_jobs", "direct_jobs_qualifier",
+        "id", "claimed_on", "date_is_approximate", "speaker_en", "speaker_ru",
+        "speaker_zh_hans", "statement_en", "statement_ru", "statement_zh_hans", "source_en",
+        "source_ru", "source_zh_hans", "companies", "companies_qualifier", "countries",
+        "countries_qualifier", "declared_investment", "declared_investment_qualifier",
+        "direct_jobs", "direct_jobs_qualifier", "is_reference",
     ],
 }  # fmt: skip
 
@@ -55,7 +60,7 @@ def published_counts() -> dict[str, int]:
 @pytest.fixture
 def with_claims(register):
     ClaimFactory(statement="Three residents from two countries", companies=3)
-    ClaimFactory(statement="A withdrawn statement", is_published=False)
+    ClaimFactory(statement="A withdrawn statement", companies=1, is_published=False)
     return register
 
 
@@ -327,3 +332,38 @@ def test_the_dcat_catalogue_describes_the_dataset_and_its_files(client, register
         assert answer.status_code == 200, download
         media = str(graph.value(file, DCAT.mediaType)).rsplit("media-types/", 1)[1]
         assert answer["Content-Type"].startswith(media)
+
+
+@override_settings(DOWNLOADS_XLSX_MAX_ROWS=5)
+def test_a_register_too_large_for_one_workbook_offers_no_xlsx(client, with_claims):
+    assert sum(published_counts().values()) > 5
+    page = client.get("/en/downloads/").content.decode()
+    assert 'href="/data/register.xlsx"' not in page
+    assert "No XLSX workbook" in page
+    response = client.get("/data/register.xlsx")
+    assert response.status_code == 404
+    assert "download the CSV files" in response.content.decode()
+    graph = Graph().parse(data=client.get("/catalog.ttl").content.decode(), format="turtle")
+    media = {str(m) for m in graph.objects(predicate=DCAT.mediaType)}
+    assert not any("spreadsheetml" in m for m in media)
+    assert any(m.endswith("text/csv") for m in media)
+
+
+@pytest.mark.parametrize(
+    "url", ["/data/companies.csv", "/data/reports.csv", "/data/register.json"]
+)
+def test_a_download_reads_its_rows_through_one_cursor_whatever_their_number(
+    client, register, monkeypatch, url
+):
+    monkeypatch.setattr(downloads, "ROWS_PER_QUERY", 2)
+    counts = []
+    for extra in (0, 9):
+        for n in range(extra):
+            ReportFactory(company=CompanyFactory(name=f"Extra {extra}-{n}"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.streaming
+            content = body(response)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert content.count(b"extra-9-8") >= 1

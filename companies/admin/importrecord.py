@@ -4,11 +4,13 @@ from django.contrib import admin
 
 from companies.models import ImportRecord
 
+from .attention import AttentionFilter
+
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     list_display = ("made_at", "user", "sheet", "file_name", "created", "updated", "unchanged")
-    list_filter = ("sheet",)
+    list_filter = ("sheet", AttentionFilter)
     list_select_related = ("user",)
     search_fields = ("file_name", "user__username")
     date_hierarchy = "made_at"

@@ -401,7 +401,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
             body["next"] = page.next_url
             body["previous"] = page.previous_url
             body["results"] = [serializer.to_representation(row) for row in page.rows]
-            return Response(body, headers={"Link": pagination.link_header(page.links)})
+            return Response(body, headers=pagination.link_headers(page.links))
 
         return self.conditional(request, build)
 
@@ -718,7 +718,7 @@ class CountriesView(FiguresView):
 
     def figures(self, day: date) -> dict:
         language = get_language()
-        rows = selectors.park_totals_by(group="country", as_of=day, companies=self.companies())
+        rows = selectors.park_countries(as_of=day, companies=self.companies())
         results = []
         for row in rows:
             name, flag = country_name_and_flag(language, row["country"])

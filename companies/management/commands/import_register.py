@@ -14,9 +14,9 @@ RECONNECT_DELAYS = (0, 0.5, 1, 2, 4, 8)
 
 class Command(BaseCommand):
     help = (
-        "Import a companies or reports sheet (CSV or XLSX, the columns of an admin export). "
-        "All or nothing: one bad row refuses the file, and every bad row is listed with its "
-        "line. The sheet's kind comes from its header unless --model says it."
+        "Import a companies, reports or claims sheet (CSV or XLSX, the columns of an admin "
+        "export). All or nothing: one bad row refuses the file, and every bad row is listed "
+        "with its line. The sheet's kind comes from its header unless --model says it."
     )
 
     def add_arguments(self, parser):

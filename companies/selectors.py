@@ -165,6 +165,14 @@ def park_totals_by(
     return [{group: row.pop(key), **_with_cents(row)} for row in rows]
 
 
+def park_countries(*, as_of: date | None = None, companies: QuerySet | None = None) -> list[dict]:
+    """The countries listed for a day (default today): those of the residents on that day,
+    each with its totals as in `park_totals_by`, largest first. A country without a
+    resident that day is not listed; the API's countries/ and the countries page both
+    list these."""
+    return park_totals_by(group="country", as_of=as_of, companies=companies)
+
+
 def park_totals_by_year(
     *, until: date | None = None, companies: QuerySet | None = None
 ) -> list[dict]:
@@ -348,12 +356,26 @@ def register_revision() -> Revision:
 _REVISION_SQL = f"SELECT number, changed_at FROM {RegisterRevision._meta.db_table} WHERE id = 1"
 
 
-def company_figures_over_time(*, company_id: int) -> list[dict]:
-    """A company's figures as of each of its report dates, oldest first (USD and headcount).
+@dataclass(frozen=True)
+class FigureShown:
+    """A company's figure as shown in a row dated `as_of`: its value (USD or headcount,
+    None if never reported by then), the date and source of the report it comes from,
+    and whether that report is older than the row (the value was carried forward)."""
 
-    A figure missing from a report keeps its earlier value, as in `company_figures_as_of`;
-    each row also names the report's date and source."""
-    current: dict = dict.fromkeys(FIGURES)
+    value: Decimal | int | None
+    reported_on: date | None
+    source: str
+    carried: bool
+
+
+def company_figures_over_time(*, company_id: int) -> list[dict]:
+    """A company's figures as of each of its report dates, oldest first.
+
+    Each row holds the report's `reported_on` and `source`, and for each figure a
+    FigureShown: a figure the report leaves out keeps the value of the latest earlier
+    report that has it (as in `company_figures_as_of`), named with that report's date
+    and source and marked as carried. The last row gives the company's current figures."""
+    latest: dict = dict.fromkeys(FIGURES)  # figure -> the report that gave it
     series = []
     reports = (
         Report.objects.filter(company_id=company_id)
@@ -361,10 +383,18 @@ def company_figures_over_time(*, company_id: int) -> list[dict]:
         .values("reported_on", "source", *FIGURES)
     )
     for report in reports:
-        current.update({f: report[f] for f in FIGURES if report[f] is not None})
-        series.append(
-            {"reported_on": report["reported_on"], "source": report["source"], **current}
-        )
+        row = {"reported_on": report["reported_on"], "source": report["source"]}
+        for figure in FIGURES:
+            if report[figure] is not None:
+                latest[figure] = report
+            given = latest[figure]
+            row[figure] = FigureShown(
+                value=given[figure] if given else None,
+                reported_on=given["reported_on"] if given else None,
+                source=given["source"] if given else "",
+                carried=given is not None and given is not report,
+            )
+        series.append(row)
     return series
 
 

@@ -115,6 +115,7 @@ def _report(company, day, declared, realised, jobs):
         declared_investment=Decimal(declared),
         realised_investment=Decimal(realised) if realised else None,
         direct_jobs=jobs,
+        source=f"Annual report {day.year}",
     )
 
 

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from frictionless import Package, validate
 from openpyxl import load_workbook
 from rdflib import Graph, Literal, URIRef
@@ -17,7 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from companies import downloads
 from companies.models import Claim, Company, Report, Sector
-from tests.factories import ClaimFactory, CompanyFactory
+from tests.factories import ClaimFactory, CompanyFactory, ReportFactory
 
 SCHEMA = "https://schema.org/"
 COLUMNS = {
@@ -345,3 +347,23 @@ def test_a_register_too_large_for_one_workbook_offers_no_xlsx(client, with_claim
     media = {str(m) for m in graph.objects(predicate=DCAT.mediaType)}
     assert not any("spreadsheetml" in m for m in media)
     assert any(m.endswith("text/csv") for m in media)
+
+
+@pytest.mark.parametrize(
+    "url", ["/data/companies.csv", "/data/reports.csv", "/data/register.json"]
+)
+def test_a_download_reads_its_rows_through_one_cursor_whatever_their_number(
+    client, register, monkeypatch, url
+):
+    monkeypatch.setattr(downloads, "ROWS_PER_QUERY", 2)
+    counts = []
+    for extra in (0, 9):
+        for n in range(extra):
+            ReportFactory(company=CompanyFactory(name=f"Extra {extra}-{n}"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.streaming
+            content = body(response)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert content.count(b"extra-9-8") >= 1

@@ -712,7 +712,7 @@ class CountriesView(FiguresView):
 
     def figures(self, day: date) -> dict:
         language = get_language()
-        rows = selectors.park_totals_by(group="country", as_of=day, companies=self.companies())
+        rows = selectors.park_countries(as_of=day, companies=self.companies())
         results = []
         for row in rows:
             name, flag = country_name_and_flag(language, row["country"])

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 
 def figure_display(value) -> str:
@@ -13,3 +14,8 @@ def figure_display(value) -> str:
     if isinstance(value, Decimal) and value != value.to_integral_value():
         return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
     return number_format(int(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def figure_cell(company, figure: str, *, with_source: bool = False) -> str:
+    """A company's current figure, formatted."""
+    return format_html("{}", figure_display(getattr(company, figure)))

@@ -69,10 +69,10 @@ def test_the_company_list_shows_the_figures_formatted(editor_client):
         "is_published",
     ]
     figures = {name: re.sub(r"<[^>]+>", " ", value).split() for name, value in cells}
-    assert (figures["declared"][0], figures["realised"][0], figures["jobs"][0]) == (
-        "12,372,123",
-        "1,500.50",
-        "1,200",
+    assert (figures["declared"], figures["realised"], figures["jobs"]) == (
+        ["12,372,123", "reported", "2020-12-31"],
+        ["1,500.50", "reported", "2020-12-31"],
+        ["1,200", "reported", "2020-12-31"],
     )
 
 
@@ -80,9 +80,17 @@ def test_the_change_page_says_add_another_report_and_shows_the_figures_formatted
     editor_client,
 ):
     company = CompanyFactory()
-    ReportFactory(company=company, declared_investment=Decimal("12372123"))
+    ReportFactory(
+        company=company,
+        reported_on=date(2020, 12, 31),
+        declared_investment=Decimal("12372123"),
+        source="Annual report 2020",
+    )
     page = editor_client.get(reverse("admin:companies_company_change", args=[company.pk]))
     text = page.content.decode()
     data = re.search(r'data-inline-formset="([^"]+)"', text).group(1)
     assert json.loads(html.unescape(data))["options"]["addText"] == "Add another report"
-    assert '<div class="readonly">12,372,123' in text
+    assert (
+        '<div class="readonly">12,372,123<span class="figure-day">reported 2020-12-31 · '
+        "Annual report 2020</span></div>"
+    ) in text

@@ -17,7 +17,7 @@ from hashlib import sha256
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -30,9 +30,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from . import selectors
+from . import params, selectors
 from .caching import cached_per_revision
-from .filters import CompanyFilter, day_parse
+from .filters import REPEATABLE, CompanyFilter, day_parse, filter_parameters
 from .models import Claim, Company, Sector
 from .templatetags.pages import number, usd
 
@@ -96,9 +96,12 @@ def _published() -> QuerySet:
 def _page(request: HttpRequest, queryset: QuerySet):
     """The requested page of `queryset`; a page number that is not a page is a 404."""
     paginator = Paginator(queryset, PAGE_SIZE)
-    number = request.GET.get("page") or 1
+    raw = request.GET.get("page") or "1"
+    number = params.whole_number(raw)
     try:
-        return paginator.page(paginator.num_pages if number == "last" else number)
+        if number is None and raw != "last":
+            raise InvalidPage
+        return paginator.page(paginator.num_pages if raw == "last" else number)
     except InvalidPage as error:
         raise Http404(_("There is no such page of results.")) from error
 
@@ -400,7 +403,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @kept_page
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
-    query = _without_blanks(request.GET)
+    query = params.without_blanks(request.GET)
     filterset = CompanyFilter(query, queryset=Company.objects.published())
     codes = cached_per_revision("countries", selectors.companies_countries)
     sectors = _sectors()
@@ -416,7 +419,16 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "status_chosen": [dict(Company.Status.choices).get(s, s) for s in status_chosen],
         "as_of": AsOf(day=timezone.localdate()),
     }
-    if not filterset.is_valid():
+    # Unknown parameters are ignored; the known ones other than the repeatable filters
+    # are given once.
+    single = (filter_parameters() - REPEATABLE) | {"page"}
+    problems = params.query_problems(query, single=single)
+    if not filterset.is_valid() or problems:
+        fields = filterset.form.fields
+        for name, messages in problems.items():
+            label = fields[name].label if name in fields else name
+            for message in messages:
+                filterset.form.add_error(None, f"{label}: {message}")
         return render(request, "companies/company_list.html", context, status=400)
     companies = filterset.qs
     day = filterset.day
@@ -430,16 +442,6 @@ def company_list(request: HttpRequest) -> HttpResponse:
     context["page_obj"] = page = _page(request, _company_values(companies))
     context["rows"] = _company_rows(page.object_list, sectors=sectors)
     return render(request, "companies/company_list.html", context)
-
-
-def _without_blanks(query: QueryDict) -> QueryDict:
-    """The query without empty values: the form's "All countries" and such submit `country=`,
-    which means no filter rather than a country with no code."""
-    kept = QueryDict(mutable=True)
-    for name, values in query.lists():
-        if values := [value for value in values if value.strip()]:
-            kept.setlist(name, values)
-    return kept
 
 
 def _timestamp(day: date) -> int:

@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages and time --------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
-# British English dates, and Russian ones whose «г.» stays with the year (park/formats/).
+# British English dates, and Russian ones whose year mark stays with the year (park/formats/).
 FORMAT_MODULE_PATH = ["park.formats"]
 LANGUAGES = [
     ("en", _("English")),

@@ -33,7 +33,10 @@ def test_company_figures_over_time_carry_a_missing_figure_forward_marked(client,
     response = client.get("/en/companies/alpha-telecom/")
     chart = chart_data(response, "chart-company")
     declared, realised, jobs = chart["datasets"]
-    assert [tick["label"] for tick in chart["time"]["ticks"]] == ["31 December 2017", "31 December 2019"]
+    assert [tick["label"] for tick in chart["time"]["ticks"]] == [
+        "31 December 2017",
+        "31 December 2019",
+    ]
     assert [point["y"] for point in declared["data"]] == [10e6, 12e6]
     assert [point["y"] for point in realised["data"]] == [1e6, 4e6]
     assert [point["y"] for point in jobs["data"]] == [20, 20]  # the 2019 report gave no jobs

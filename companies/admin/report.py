@@ -1,6 +1,7 @@
 """Reports: a company's figures as of a date, edited inline on the company or listed here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from companies.models import Report
 from companies.resources import ReportResource
@@ -28,6 +29,9 @@ class ReportInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(RegisterImportExport, RegisterHistoryAdmin):
+    revert_note = _(
+        "The company's figures follow its reports: reverting this report changes them too."
+    )
     form = VersionedForm
     resource_classes = [ReportResource]
     list_display = (

@@ -1,19 +1,80 @@
 """The one FilterSet for companies: the API and the listing pages read the same query string.
 
 `/api/v1/companies/?country=CN&country=BY&q=pharma` and `/companies/?country=CN&...` mean
-the same thing.
+the same thing. With `as_of=YYYY-MM-DD` the set is the register as of that day (the
+companies whose residence had begun by then), and `status`, the figure ranges and the
+figure orderings answer for that day.
 """
+
+import re
+from datetime import date
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import selectors
 from .models import SEARCHED_FIELDS, Company, Sector
+
+# The earliest day the register can answer for: no report is dated before it.
+EARLIEST_DAY = date(2010, 1, 1)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def day_parse(raw: str, *, name: str = "as_of") -> date:
+    """A day written YYYY-MM-DD, from EARLIEST_DAY to today; raises ValidationError
+    naming the parameter `name` and the reason. The one parser of `as_of`."""
+    try:
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(
+            _("'%(value)s' is not a date; write it YYYY-MM-DD."),
+            code="invalid",
+            params={"value": raw},
+        ) from None
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            _("%(name)s cannot be after today (%(today)s): the register has no future."),
+            code="future_date",
+            params={"name": name, "today": today.isoformat()},
+        )
+    if day < EARLIEST_DAY:
+        raise ValidationError(
+            _("%(name)s cannot be before %(earliest)s: the register has no figures so old."),
+            code="implausible_date",
+            params={"name": name, "earliest": EARLIEST_DAY.isoformat()},
+        )
+    return day
+
+
+class DayField(forms.Field):
+    """A form field for `as_of`: see day_parse."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return day_parse(str(value).strip())
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class AsOfFilter(django_filters.Filter):
+    """The register as of a day; CompanyFilter.filter_queryset applies it first."""
+
+    field_class = DayField
+
+    def filter(self, qs, value):
+        return qs
+
 
 # Public name of each ordering -> the model field it sorts by.
 ORDERINGS = {
@@ -28,14 +89,24 @@ ORDERINGS = {
 SORT_EXPRESSIONS = {"name": Lower("name")}
 
 
+def sort_expression(field_name: str, *, as_of: bool = False):
+    """What the list sorts by for a model field of ORDERINGS. With `as_of`, figures sort
+    by their value as of the day asked (`<figure>_as_of`, annotated by
+    selectors.companies_with_figures_as_of)."""
+    if as_of and field_name in selectors.FIGURES:
+        return F(f"{field_name}_as_of")
+    return SORT_EXPRESSIONS.get(field_name, F(field_name))
+
+
 class CompanyOrderingFilter(django_filters.OrderingFilter):
     """Sorts with missing figures last whatever the direction, and the primary key as a
     tie-breaker so that pages never overlap."""
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        name = self.param_map[param.lstrip("-")]
-        field = SORT_EXPRESSIONS.get(name, F(name))
+        field = sort_expression(
+            self.param_map[param.lstrip("-")], as_of=self.parent.day is not None
+        )
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
@@ -60,6 +131,23 @@ class WholeNumberRangeFilter(django_filters.RangeFilter):
 
 
 class CompanyFilter(django_filters.FilterSet):
+    """Without `as_of`, today's register; with it, the register as of that day (see the
+    module's docstring). After filtering, `day` is the day asked, or None."""
+
+    # The filters that read a company's state as of the day: with `as_of` they test the
+    # annotations of selectors.companies_with_figures_as_of instead of today's columns.
+    AS_OF_FIELDS = {
+        "status": "status_as_of",
+        **{figure: f"{figure}_as_of" for figure in selectors.FIGURES},
+    }
+
+    as_of = AsOfFilter(
+        label=_("Register as of"),
+        help_text=_(
+            "YYYY-MM-DD, not in the future: the companies whose residence had begun by "
+            "that day, with their status and figures as of that day."
+        ),
+    )
     q = django_filters.CharFilter(
         method="search", label=_("Search"), help_text=_("Words in the name or description.")
     )
@@ -119,6 +207,16 @@ class CompanyFilter(django_filters.FilterSet):
     class Meta:
         model = Company
         fields = []
+
+    day: date | None = None
+
+    def filter_queryset(self, queryset):
+        self.day = self.form.cleaned_data.get("as_of")
+        if self.day is not None:
+            queryset = selectors.companies_registered_as_of(companies=queryset, day=self.day)
+            for name, field_name in self.AS_OF_FIELDS.items():
+                self.filters[name].field_name = field_name
+        return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
         """Every word must appear in the name, legal name or description (any language)."""

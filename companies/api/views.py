@@ -39,9 +39,8 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from companies import caching, selectors, services
-from companies.filters import CompanyFilter
+from companies.filters import CompanyFilter, day_parse
 from companies.models import Company, Report, Sector
-from companies.validators import validate_not_in_future
 
 from . import pagination, tokens
 from .errors import (
@@ -628,27 +627,15 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
 # --- Figures --------------------------------------------------------------------------
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def as_of(request) -> date:
-    """The `as_of` parameter: a day written YYYY-MM-DD, not in the future; default today."""
+    """The `as_of` parameter (filters.day_parse: YYYY-MM-DD, not in the future); default today."""
     raw = request.query_params.get("as_of")
     if raw is None:
         return timezone.localdate()
     try:
-        if not _ISO_DAY.fullmatch(raw):
-            raise ValueError
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise exceptions.ValidationError(
-            {"as_of": [_("'%(value)s' is not a date; write it YYYY-MM-DD.") % {"value": raw}]}
-        ) from None
-    try:
-        validate_not_in_future(day)
+        return day_parse(raw)
     except DjangoValidationError as error:
         raise exceptions.ValidationError({"as_of": error.messages}) from None
-    return day
 
 
 def _totals(row: dict) -> dict:

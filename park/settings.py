@@ -165,7 +165,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["companies.api.permissions.ModelPermissionsOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["companies.api.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["companies.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "companies.api.renderers.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "companies.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "companies.api.errors.exception_handler",
@@ -211,6 +211,10 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "django_countries.countries",
         "StatusEnum": "companies.models.Company.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "companies.api.schema.blank_means_absent",
+    ],
 }
 
 # Anyone may read the API from a browser on another site; writes stay same-origin.

@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages and time --------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# British English dates, and Russian ones whose year mark stays with the year (park/formats/).
+FORMAT_MODULE_PATH = ["park.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("ru", _("Russian")),
@@ -466,8 +468,10 @@ SERIALIZATION_MODULES = {"json": "ops.serializers"}
 
 # Who publishes the register and under what licence its data may be reused: the footer
 # of every page, the about page, the downloads, the data package and the DCAT catalogue.
-PUBLISHER_NAME = env.str(
-    "DJANGO_PUBLISHER_NAME", default="Administration of the China–Belarus Industrial Park"
+# The default name is translated on the pages; machine-readable metadata names it in
+# English (downloads.publisher_name).
+PUBLISHER_NAME = env.str("DJANGO_PUBLISHER_NAME", default="") or _(
+    "Administration of the China–Belarus Industrial Park"
 )
 PUBLISHER_ADDRESS = env.str(
     "DJANGO_PUBLISHER_ADDRESS",

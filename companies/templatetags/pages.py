@@ -12,12 +12,21 @@ from babel.numbers import format_compact_currency, get_decimal_symbol, get_group
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, to_locale
 
 register = template.Library()
 
 DASH = "—"
+# Spaces that the languages' number formats use (between digit groups, before "$").
+SPACES = str.maketrans({" ": "\u00a0", "\u202f": "\u00a0"})
+
+
+def unbroken(text: str) -> SafeString:
+    """A number as one unbreakable piece: no line break inside it, nor between it and its
+    currency sign, in any language (non-breaking spaces, and a span that does not wrap)."""
+    return format_html('<span class="nowrap">{}</span>', text.translate(SPACES))
 
 
 # A table formats dozens of figures. Babel parses and applies a pattern per figure, which
@@ -67,8 +76,8 @@ def number(value) -> str:
     style = _number_style(_language())
     if style is None or not isinstance(value, int):
         locale = _locale()
-        return locale.decimal_formats[None].apply(value, locale)
-    return f"{value:,}".translate(style.symbols)
+        return unbroken(locale.decimal_formats[None].apply(value, locale))
+    return unbroken(f"{value:,}".translate(style.symbols))
 
 
 @register.filter
@@ -85,9 +94,9 @@ def usd(value) -> str:
         pattern = copy(locale.currency_formats["standard"])
         if whole:
             pattern.frac_prec = (0, 0)
-        return pattern.apply(value, locale, currency="USD", currency_digits=False)
+        return unbroken(pattern.apply(value, locale, currency="USD", currency_digits=False))
     digits = f"{value:,.0f}" if whole else f"{value:,.2f}"
-    return f"{style.usd_prefix}{digits.translate(style.symbols)}{style.usd_suffix}"
+    return unbroken(f"{style.usd_prefix}{digits.translate(style.symbols)}{style.usd_suffix}")
 
 
 @register.filter
@@ -95,7 +104,9 @@ def usd_compact(value) -> str:
     """US dollars rounded for headlines: $1.3B / 1,3 млрд $ / US$12.6亿."""
     if value is None or value == "":
         return DASH
-    return format_compact_currency(Decimal(value), "USD", locale=_locale(), fraction_digits=1)
+    return unbroken(
+        format_compact_currency(Decimal(value), "USD", locale=_locale(), fraction_digits=1)
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -160,9 +171,7 @@ def company_rows(rows: list[dict]) -> str:
                 if figure["day"]
                 else ""
             )
-            cells.append(
-                f'<td class="num" data-label="{label}">{escape(figure["text"])}{provenance}</td>'
-            )
+            cells.append(f'<td class="num" data-label="{label}">{figure["text"]}{provenance}</td>')
         cells.append("</tr>")
         html.append("".join(cells))
     return mark_safe("\n".join(html))  # every value is escaped above

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     Case,
     CharField,
@@ -420,7 +420,9 @@ def register_revision() -> Revision:
 
     Every API read asks for it first, so it is plain SQL: building the ORM query cost
     five times as much as running it (BENCHMARKS.md)."""
-    with connection.cursor() as cursor:
+    # From the database the request's other reads go to (a replica may lag): a kept copy
+    # is then never stored under a newer revision than its rows.
+    with connections[router.db_for_read(RegisterRevision)].cursor() as cursor:
         cursor.execute(_REVISION_SQL)
         row = cursor.fetchone()
     if row is None:

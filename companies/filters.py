@@ -13,6 +13,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import selectors
 from .models import SEARCHED_FIELDS, Company, Sector
 
 # Public name of each ordering -> the model field it sorts by.
@@ -26,6 +27,17 @@ ORDERINGS = {
 
 # Names sort case-insensitively, as the model's default order and its index do.
 SORT_EXPRESSIONS = {"name": Lower("name")}
+
+
+# The filters the figure ledger answers by itself (selectors.Among).
+LEDGER_FILTERS = {"country", "sector", "status"}
+FIGURE_RANGES = ("declared_investment", "realised_investment", "direct_jobs")
+
+
+def _given(value) -> bool:
+    if isinstance(value, slice):
+        return value.start is not None or value.stop is not None
+    return value not in (None, "", [], ()) and not (hasattr(value, "exists") and not value)
 
 
 class CompanyOrderingFilter(django_filters.OrderingFilter):
@@ -119,6 +131,36 @@ class CompanyFilter(django_filters.FilterSet):
     class Meta:
         model = Company
         fields = []
+
+    def figures_scope(self, *, day, drafts: bool) -> dict:
+        """What the park's figures as of `day` are over, as the selectors' keyword: `among`
+        (the ledger answers it) when only `country`, `sector` and `status` are given, else
+        `companies`, the companies the other filters match, with the ranges applied to
+        their figures as of `day`. Call it on a valid FilterSet.
+
+        `status` means the status as of `day`; the residents counted all have the status
+        "resident" then, so a status filter without it leaves no one."""
+        data = self.form.cleaned_data
+        among = selectors.Among(
+            drafts=drafts,
+            countries=tuple(data.get("country") or ()),
+            sectors=tuple(sector.pk for sector in data.get("sector") or ()),
+            statuses=tuple(data.get("status") or ()),
+        )
+        given = {name for name, value in data.items() if _given(value)} - {"ordering"}
+        if given <= LEDGER_FILTERS:
+            return {"among": among}
+        companies = self.queryset
+        for name in given - {"status", *FIGURE_RANGES}:
+            companies = self.filters[name].filter(companies, data[name])
+        if among.residents_excluded:
+            companies = companies.none()
+        ranges = {name: data[name] for name in given & set(FIGURE_RANGES)}
+        return {
+            "companies": selectors.companies_with_figures_in(
+                companies=companies, day=day, ranges=ranges
+            )
+        }
 
     def search(self, queryset, name, value):
         """Every word must appear in the name, legal name or description (any language)."""

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies import selectors
-from companies.models import Claim
+from companies.models import Claim, Company
 from tests.factories import ClaimFactory, CompanyFactory, ReportFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -322,3 +322,55 @@ def test_figure_query_count_does_not_grow_with_the_register(
         ReportFactory(company=company, reported_on=date(2019, 1, 1))
     with django_assert_max_num_queries(most):
         assert _queries(api, url, params) == small
+
+
+# --- Filters --------------------------------------------------------------------------
+
+
+def _reference_totals(day, companies) -> dict:
+    totals = selectors.park_totals_from_reports(as_of=day, companies=companies)
+    return figures(
+        totals.companies, totals.countries, totals.declared_investment,
+        totals.realised_investment, totals.direct_jobs, as_of=day.isoformat(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("params", "matching"),
+    [
+        ({"country": "BY"}, {"country": "BY"}),
+        ({"country": ["BY", "CN"], "sector": "electronics"}, {"sector__slug": "electronics"}),
+        ({"status": "resident"}, {}),
+        ({"status": "exited"}, {"pk__in": []}),
+        ({"q": "alp"}, {"name": "Alpha"}),
+        ({"direct_jobs_min": "6", "country": "BY"}, {"name": "Beta"}),
+    ],
+)
+def test_stats_answer_for_the_companies_the_filters_match(api, register, params, matching):
+    day = date(2019, 12, 31)
+    body = api.get(STATS, {"as_of": day.isoformat(), **params}).json()
+    companies = Company.objects.published().filter(**matching)
+    assert body == {**_reference_totals(day, companies), "counts": "residents_on_as_of"}
+
+
+def test_a_range_filter_reads_each_figure_as_of_the_day(api, register):
+    # gamma reported 5 jobs in 2019; a range of 5 to 5 finds it then, and nothing before.
+    assert api.get(STATS, {"as_of": "2019-12-31", "direct_jobs_max": "5"}).json()["companies"] == 1
+    assert api.get(STATS, {"as_of": "2019-06-30", "direct_jobs_max": "5"}).json()["companies"] == 0
+
+
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
+def test_figures_with_a_country_filter_equal_the_reference_for_those_companies(
+    api, register, url
+):
+    filtered = api.get(url, {"as_of": "2020-01-31", "country": "BY"}).json()
+    searched = api.get(url, {"as_of": "2020-01-31", "country": "BY", "q": "a"}).json()
+    # The ledger answers a country filter; a search is answered from the reports.
+    assert filtered == searched
+
+
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
+def test_a_bad_filter_answers_400_naming_it(api, register, url):
+    response = api.get(url, {"country": "XX"})
+    assert response.status_code == 400
+    assert "country" in response.json()

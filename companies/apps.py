@@ -9,5 +9,6 @@ class CompaniesConfig(AppConfig):
 
     def ready(self):
         from . import services, signals  # noqa: F401  (connects the signal handlers)
+        from .api import tokens  # noqa: F401  (revokes tokens when credentials change)
 
         post_migrate.connect(services.editors_group_sync_on_migrate, sender=self)

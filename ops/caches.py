@@ -1,31 +1,9 @@
-"""Cache backends: Django's own, with what a cache hit on every request needs."""
+"""A cache backend: Django's local-memory cache with a bound on each value."""
 
 import pickle
 
-from django.core.cache.backends import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-
-
-class RedisCache(redis.RedisCache):
-    """Django's Redis cache with one client per connection pool, not one per operation:
-    building a client costs more than the round trip it makes (BENCHMARKS.md)."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = _KeptClientRedisCacheClient
-
-
-class _KeptClientRedisCacheClient(redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        if pool not in self._clients:
-            self._clients[pool] = self._client(connection_pool=pool)
-        return self._clients[pool]
 
 
 class BoundedLocMemCache(LocMemCache):

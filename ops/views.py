@@ -5,10 +5,14 @@ import logging
 import sys
 
 from axes.helpers import get_client_username, get_cool_off
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +37,42 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Ready for traffic: the database answers a trivial query; 503 when it does not."""
+    """Ready for traffic: each dependency's state (`database`, `cache`), and 503 only when
+    the database does not answer. An unreachable cache only slows the directory down
+    (status `degraded`): taking every instance out of the load balancer for it would
+    turn a slower directory into none."""
+    states = {"database": _database_state(), "cache": _cache_state()}
+    for name, state in states.items():
+        if state != "ok":
+            logger.warning("readiness check: %s %s", name, state)
+    if states["database"] != "ok":
+        response = JsonResponse({"status": "unavailable", **states}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return _no_store(response)
+    status = "ok" if all(state == "ok" for state in states.values()) else "degraded"
+    return _no_store(JsonResponse({"status": status, **states}))
+
+
+def _database_state() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError as error:
-        logger.warning("readiness check failed: database unreachable (%s)", type(error).__name__)
-        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return _no_store(response)
-    return _no_store(JsonResponse({"status": "ok", "database": "ok"}))
+    except DatabaseError:
+        return "unreachable"
+    return "ok"
+
+
+def _cache_state() -> str:
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    try:
+        if isinstance(cache, RedisCache):
+            # Its reads ignore connection errors (IGNORE_EXCEPTIONS): ask Redis itself.
+            get_redis_connection(DEFAULT_CACHE_ALIAS).ping()
+        else:
+            cache.get("readyz")
+    except (RedisError, OSError):
+        return "unreachable"
+    return "ok"
 
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:

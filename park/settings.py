@@ -189,7 +189,11 @@ REST_FRAMEWORK = {
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("DJANGO_API_TOKEN_DAYS", default=30)),
     "AUTH_HEADER_PREFIX": "Token",
+    # Live tokens per user: a leaked password cannot mint tokens without end.
+    "TOKEN_LIMIT_PER_USER": env.int("DJANGO_API_TOKENS_PER_USER", default=10),
 }
+# The longest lifetime `manage.py api_token --days` gives a token.
+API_TOKEN_MAX_DAYS = env.int("DJANGO_API_TOKEN_MAX_DAYS", default=365)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "China–Belarus Industrial Park directory API",
@@ -359,28 +363,40 @@ AUTH_PASSWORD_VALIDATORS += [
 
 # --- Cache and sessions, shared by every worker and replica --------------------------
 
-# With REDIS_URL, the cache (API throttle counts, cached figures) and sessions live in
-# Redis, so many app instances behave as one. Without it, one machine: a file cache in
-# the project folder, shared by its workers, with no query added to any request and
-# nothing more to run (an in-process cache would multiply every throttle limit by the
-# number of workers); DJANGO_CACHE_URL may name another (django-environ's syntax).
+# With REDIS_URL, the cache (API throttle counts, kept figures, imports awaiting
+# confirmation) lives in Redis, so many app instances behave as one. Without it, one
+# machine: a file cache in the project folder, shared by its workers, with no query added
+# to any request and nothing more to run (an in-process cache would multiply every
+# throttle limit by the number of workers); DJANGO_CACHE_URL may name another
+# (django-environ's syntax).
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "ops.caches.RedisCache",
+            # django-redis keeps one client per server (get_redis_connection).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "park",
+            "OPTIONS": {
+                # Redis down is a slower directory, not a broken one: a read misses, a
+                # write is dropped, throttles let requests through. /readyz reports it
+                # (a traceback per cache call would flood the logs during an outage).
+                "IGNORE_EXCEPTIONS": True,
+                # Bounds what an unreachable Redis adds to each request (seconds).
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
+            },
         }
     }
-    # Reads from Redis; also written to the database so a Redis restart logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": env.cache(
             "DJANGO_CACHE_URL", default=f"filecache://{BASE_DIR / '.cache' / 'django'}"
         ),
     }
+# Sessions (the admin's editors) live in the database only: a copy in a cache that was
+# unreachable while a session ended could bring the session back when the cache returns.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Each worker's own copy of recently served figures and API responses (companies.caching):
 # keyed on the register's revision, so never stale; at most 300 entries of 128 KB.
 CACHES["local"] = {

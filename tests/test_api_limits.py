@@ -62,7 +62,7 @@ def test_with_redis_the_count_lives_in_redis_and_expires_with_its_window(
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "ops.caches.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": prefix,
         },
@@ -158,7 +158,7 @@ def test_counts_in_the_default_file_cache_reach_every_worker(api, rates, setting
 def test_throttle_counts_live_in_a_cache_shared_by_the_workers():
     assert _cache_backend() == ["django.core.cache.backends.filebased.FileBasedCache", 0]
     redis = _cache_backend(DJANGO_CACHE_URL="redis://cache:6379/0", DJANGO_NUM_PROXIES="1")
-    assert redis == ["django.core.cache.backends.redis.RedisCache", 1]
+    assert redis == ["django_redis.cache.RedisCache", 1]
 
 
 # --- CORS ----------------------------------------------------------------------------

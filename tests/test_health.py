@@ -24,7 +24,7 @@ def test_readyz_answers_ok_when_the_database_answers(client, django_assert_num_q
     with django_assert_num_queries(1):
         response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 @pytest.mark.django_db
@@ -91,7 +91,11 @@ def test_with_the_database_down_healthz_is_up_and_readyz_is_503(answers_with_the
     healthz, readyz, *_ = answers_with_the_database_down
     assert (healthz["status"], json.loads(healthz["body"])) == (200, {"status": "ok"})
     assert readyz["status"] == 503
-    assert json.loads(readyz["body"]) == {"status": "unavailable", "database": "unreachable"}
+    assert json.loads(readyz["body"]) == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "cache": "ok",
+    }
     assert readyz["retry"] == "10"
 
 

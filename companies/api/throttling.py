@@ -5,7 +5,9 @@ request, which costs more the higher the limit. These count in fixed windows ins
 one atomic increment per request, whatever the limit: one round trip to Redis."""
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache.backends.redis import RedisCache
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 from rest_framework import throttling
 
 
@@ -72,14 +74,18 @@ class LoginRateThrottle(AnonRateThrottle):
 
 
 def _count(cache, key: str, *, timeout: int) -> int:
-    """Add one to the counter at `key` and return it. The timeout only clears old windows
-    away; the window is in the key."""
+    """Add one to the counter at `key` and return it (0 while Redis is unreachable: the
+    limit is not enforced rather than every request refused). The timeout only clears
+    old windows away; the window is in the key."""
     if isinstance(cache, RedisCache):
-        # Django's incr() asks whether the key exists first; a pipeline needs no second
-        # round trip (the client is Django's own, through its private attribute).
-        key = cache.make_and_validate_key(key)
-        with cache._cache.get_client(key, write=True).pipeline() as pipe:
-            count, _ = pipe.incr(key).expire(key, timeout).execute()
+        # cache.incr() asks whether the key exists first; a pipeline needs no second
+        # round trip.
+        redis_key = cache.make_key(key)
+        try:
+            with get_redis_connection(DEFAULT_CACHE_ALIAS).pipeline() as pipe:
+                count, _ = pipe.incr(redis_key).expire(redis_key, timeout).execute()
+        except RedisError:
+            return 0
         return count
     cache.add(key, 0, timeout)
     try:

@@ -24,10 +24,15 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from knox.models import AuthToken
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from knox import views as knox_views
 from rest_framework import exceptions, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse as api_reverse
 from rest_framework.settings import api_settings
@@ -39,7 +44,7 @@ from companies.filters import CompanyFilter
 from companies.models import Company, Report, Sector
 from companies.validators import validate_not_in_future
 
-from . import pagination
+from . import pagination, tokens
 from .errors import (
     FIELD_ERRORS_SCHEMA,
     ErrorSerializer,
@@ -821,7 +826,11 @@ class ClaimsView(ConditionalMixin, APIView):
 # --- Tokens ---------------------------------------------------------------------------
 
 
-class LoginView(APIView):
+class LoginView(knox_views.LoginView):
+    """knox's login (the token limit per user, Django's `user_logged_in`: django-axes
+    clears the address's failed logins, `last_login` moves) with the credentials in a
+    JSON body instead of HTTP Basic authentication."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle, LoginRateThrottle]
@@ -829,9 +838,9 @@ class LoginView(APIView):
     @extend_schema(
         operation_id="auth_login",
         request=LoginSerializer,
-        responses={(200, JSON): TokenSerializer, **errors(400, 415, 429)},
+        responses={(200, JSON): TokenSerializer, **errors(400, 403, 415, 429)},
     )
-    def post(self, request):
+    def post(self, request, format=None):
         """Exchange a username and password for a token that expires (see `expiry`)."""
         credentials = LoginSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
@@ -840,32 +849,35 @@ class LoginView(APIView):
             raise exceptions.ValidationError(
                 {api_settings.NON_FIELD_ERRORS_KEY: [_("The username or password is wrong.")]}
             )
-        instance, token = AuthToken.objects.create(user=user)
-        return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)
+        request.user = user
+        response = super().post(request, format)
+        if response.status_code == status.HTTP_403_FORBIDDEN:  # knox's TOKEN_LIMIT_PER_USER
+            raise exceptions.PermissionDenied(tokens.limit_message())
+        return response
 
 
-class LogoutView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        operation_id="auth_logout", request=None, responses={204: None, **errors(401, 429)}
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="auth_logout",
+        description="Revoke the token this request was made with.",
+        request=None,
+        responses={204: None, **errors(401, 429)},
     )
-    def post(self, request):
-        """Revoke the token this request was made with."""
-        request.auth.delete()
-        return Response(status=status.HTTP_204_NO_CONTENT)
+)
+class LogoutView(knox_views.LogoutView):
+    pass
 
 
-class LogoutAllView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        operation_id="auth_logout_all", request=None, responses={204: None, **errors(401, 429)}
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="auth_logout_all",
+        description="Revoke every token of the user this request was made as.",
+        request=None,
+        responses={204: None, **errors(401, 429)},
     )
-    def post(self, request):
-        """Revoke every token of the user this request was made as."""
-        request.user.auth_token_set.all().delete()
-        return Response(status=status.HTTP_204_NO_CONTENT)
+)
+class LogoutAllView(knox_views.LogoutAllView):
+    pass
 
 
 class RootView(APIView):

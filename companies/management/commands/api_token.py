@@ -1,8 +1,8 @@
-from datetime import timedelta
-
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from knox.models import AuthToken
+
+from companies.api import tokens
 
 
 class Command(BaseCommand):
@@ -14,7 +14,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument(
-            "--days", type=int, default=None, help="Days until it expires (default: settings)."
+            "--days",
+            type=int,
+            default=None,
+            help=f"Days until it expires (default: settings; 1-{settings.API_TOKEN_MAX_DAYS}).",
         )
         parser.add_argument("--revoke", action="store_true", help="Revoke all the user's tokens.")
 
@@ -26,12 +29,13 @@ class Command(BaseCommand):
             count, _ = user.auth_token_set.all().delete()
             self.stdout.write(f"Revoked {count} token(s) of {username}.")
             return
-        if days is not None and days < 1:
-            raise CommandError("--days: give a whole number of days from 1.")
         if not user.is_active:
             raise CommandError(f"username: {username} is inactive.")
-        kwargs = {} if days is None else {"expiry": timedelta(days=days)}
-        instance, token = AuthToken.objects.create(user=user, **kwargs)
+        try:
+            instance, token = tokens.token_create(user=user, days=days)
+        except tokens.TokenRefused as refusal:
+            name = "--days" if refusal.field == "days" else "username"
+            raise CommandError(f"{name}: {refusal}") from None
         self.stdout.write(token)
         self.stderr.write(f"Expires {instance.expiry:%Y-%m-%d %H:%M %Z}. Send it as: "
                           f"Authorization: Token <token>")  # fmt: skip

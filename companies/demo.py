@@ -362,7 +362,14 @@ def synthetic_load(
             ids = write_batch(built)
             # Each batch's changes enter the ledger with it; the later snapshots are
             # dropped and taken again once, after the last batch.
-            services.ledger_companies_added(company_ids=ids, snapshots=False)
+            companies = [
+                ({**values, "id": pk}, reports)
+                for pk, (values, reports) in zip(ids, built, strict=True)
+            ]
+            services.ledger_apply(
+                changes=selectors.ledger_changes_of_values(companies=companies),
+                snapshots=False,
+            )
         added += len(built)
         if progress:
             progress(len(built))

@@ -354,14 +354,17 @@ def ledger_changes_sql(*, company_ids: list[int] | None = None) -> tuple[str, li
     report and the residence have begun, and is taken back on the exit if it counted by
     then. Summed over days up to D, these give the residents' totals as of D."""
     report, company = Report._meta.db_table, Company._meta.db_table
-    among, params = "", []
-    if company_ids is not None:
-        among = (
-            f"AND c.id IN ({', '.join(['%s'] * len(company_ids))})"
-            if company_ids
-            else ("AND 1 = 0")
-        )
-        params = list(company_ids)
+    among, reported_among, params, reported_params = "", "", [], []
+    if company_ids is not None and not company_ids:
+        among, reported_among = "AND 1 = 0", "AND 1 = 0"
+    elif company_ids is not None:
+        # The range as well as the list, so that reports are read by their company's index
+        # even when the planner's statistics lag behind a bulk load.
+        listed = ", ".join(["%s"] * len(company_ids))
+        among = f"AND c.id BETWEEN %s AND %s AND c.id IN ({listed})"
+        reported_among = f"AND r.company_id BETWEEN %s AND %s AND r.company_id IN ({listed})"
+        params = [min(company_ids), max(company_ids), *company_ids]
+        reported_params = params
     # Partitioned by whether the figure is there, LAG reads the previous report that has it.
     deltas = ", ".join(
         f"r.{figure} - LAG(r.{figure}, 1, 0) OVER (PARTITION BY r.company_id, "
@@ -380,7 +383,7 @@ def ledger_changes_sql(*, company_ids: list[int] | None = None) -> tuple[str, li
                         ELSE c.resident_since END AS start,
                    c.exited_on, c.country, c.sector_id, c.is_published
             FROM {report} r JOIN {company} c ON c.id = r.company_id
-            WHERE c.resident_since IS NOT NULL {among}
+            WHERE c.resident_since IS NOT NULL {among} {reported_among}
         ),
         events (day, {group}, {", ".join(LEDGER_FIELDS)}) AS (
             SELECT start, {group}, 0, 0, {figures} FROM reported
@@ -397,7 +400,7 @@ def ledger_changes_sql(*, company_ids: list[int] | None = None) -> tuple[str, li
         )
         SELECT day, {group}, {sums} FROM events GROUP BY day, {group}
     """
-    return sql, [*params, *params, *params]
+    return sql, [*params, *reported_params, *params, *params]
 
 
 def companies_ledger_changes(*, company_ids: list[int]) -> dict[tuple, tuple]:
@@ -421,8 +424,43 @@ def _ledger_change(field: str, value):
     # Amounts in cents, so that a change undone elsewhere leaves exactly zero (SQLite
     # answers decimals as floats).
     if field in MONEY_FIGURES:
-        return Decimal(str(value)).quantize(CENT)
+        return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
     return int(value)
+
+
+def ledger_changes_of_values(*, companies: list[tuple[dict, list[dict]]]) -> dict[tuple, tuple]:
+    """The ledger changes of companies given as field values (attnames) with their
+    reports' values, as `companies_ledger_changes` reads them from the rows: for bulk
+    loads, which have the values at hand and should not read back what they wrote."""
+    changes: dict[tuple, list] = {}
+
+    def add(day: date, group: tuple, values) -> None:
+        row = changes.setdefault((day, *group), [0] * len(LEDGER_FIELDS))
+        for i, value in enumerate(values):
+            row[i] += value
+
+    for company, reports in companies:
+        since, exited = company.get("resident_since"), company.get("exited_on")
+        if since is None:
+            continue
+        group = (company["country"], company["sector_id"], bool(company["is_published"]))
+        add(since, group, (1, 0, *([0] * len(FIGURES))))
+        if exited is not None:
+            add(exited, group, (0, 1, *([0] * len(FIGURES))))
+        previous = dict.fromkeys(FIGURES, 0)
+        for report in sorted(reports, key=lambda report: report["reported_on"]):
+            deltas = []
+            for figure in FIGURES:
+                value = report.get(figure)
+                deltas.append(0 if value is None else value - previous[figure])
+                if value is not None:
+                    previous[figure] = value
+            start = max(report["reported_on"], since)
+            if exited is None or start < exited:
+                add(start, group, (0, 0, *deltas))
+            if exited is not None and start < exited:
+                add(exited, group, (0, 0, *(-delta for delta in deltas)))
+    return {key: tuple(row) for key, row in changes.items()}
 
 
 def _day(value) -> date:

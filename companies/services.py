@@ -328,13 +328,18 @@ def ledger_settle(*, watch: LedgerWatch | None, company_ids: set[int]) -> None:
     watch.settle()
 
 
-def ledger_companies_added(*, company_ids: list[int], snapshots: bool = True) -> None:
+def ledger_companies_added(*, company_ids: list[int]) -> None:
     """Bulk loads: add the changes of companies written without signals (new companies
-    with their reports). Without `snapshots`, the later snapshots are only dropped (still
-    exact: a total then reads more changes) until ledger_snapshots_extend rebuilds them."""
-    ledger_apply(
-        changes=selectors.companies_ledger_changes(company_ids=company_ids), snapshots=snapshots
-    )
+    with their reports), in one statement, and take the later snapshots again."""
+    if not company_ids:
+        return
+    sql, params = selectors.ledger_changes_sql(company_ids=company_ids)
+    _ledger_changes_add_sql(sql, params)
+    # No change of a company comes before its residence.
+    first = Company.objects.filter(pk__in=company_ids).aggregate(first=Min("resident_since"))
+    if first["first"] is not None:
+        FigureSnapshot.objects.filter(period__gt=first["first"]).delete()
+    ledger_snapshots_extend()
 
 
 def ledger_apply(*, changes: dict[tuple, tuple], snapshots: bool = True) -> None:
@@ -343,7 +348,9 @@ def ledger_apply(*, changes: dict[tuple, tuple], snapshots: bool = True) -> None
 
     A few changes update the later snapshots of their group, one UPDATE per change (a
     report dated years back updates one row per week since); many drop the snapshots
-    after the earliest change and rebuild them from the changes in one statement."""
+    after the earliest change and rebuild them from the changes in one statement.
+    Without `snapshots` (the batches of a bulk load) they are only dropped: totals stay
+    exact, reading more changes, until ledger_snapshots_extend takes them again."""
     changes = {key: values for key, values in changes.items() if any(values)}
     if not changes:
         return
@@ -364,20 +371,49 @@ def ledger_apply(*, changes: dict[tuple, tuple], snapshots: bool = True) -> None
 
 
 def _ledger_changes_add(changes: dict[tuple, tuple]) -> None:
-    table = FigureChange._meta.db_table
-    columns = ("day", *selectors.LEDGER_GROUP, *selectors.LEDGER_FIELDS)
-    added = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in selectors.LEDGER_FIELDS)
     rows = [(*key, *values) for key, values in changes.items()]
+    if connection.vendor == "postgresql" and len(rows) > 500:
+        _ledger_changes_copy(rows)
+        return
+    width = len(rows[0])
     # Bounded by SQLite's limit on parameters per statement.
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
-        placeholders = ", ".join(f"({', '.join(['%s'] * len(columns))})" for _ in chunk)
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {placeholders} "
-            f"ON CONFLICT (day, {', '.join(selectors.LEDGER_GROUP)}) DO UPDATE SET {added}"
+        values = ", ".join(f"({', '.join(['%s'] * width)})" for _ in chunk)
+        _ledger_changes_add_sql(f"VALUES {values}", [value for row in chunk for value in row])
+
+
+def _ledger_changes_copy(rows: list[tuple]) -> None:
+    # Thousands of rows (a bulk load's batch): through COPY, since binding that many
+    # parameters costs seconds on the client.
+    columns = ("day", *selectors.LEDGER_GROUP, *selectors.LEDGER_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE ledger_added (day date, country varchar(2), "
+            "sector_id bigint, is_published boolean, joined bigint, exited bigint, "
+            "declared_investment numeric, realised_investment numeric, direct_jobs bigint)"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value for row in chunk for value in row])
+        with cursor.cursor.copy(f"COPY ledger_added ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    _ledger_changes_add_sql(f"SELECT {', '.join(columns)} FROM ledger_added", [])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE ledger_added")
+
+
+def _ledger_changes_add_sql(rows_sql: str, params: list) -> None:
+    """Add the rows of `rows_sql` (the columns of FigureChange, each (day, group) once)
+    to the ledger's changes: a new row, or the sums added to the row already there."""
+    table = FigureChange._meta.db_table
+    columns = ", ".join(("day", *selectors.LEDGER_GROUP, *selectors.LEDGER_FIELDS))
+    added = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in selectors.LEDGER_FIELDS)
+    # WHERE 1 = 1 tells SQLite that ON CONFLICT belongs to the INSERT, not to a join.
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT * FROM ({rows_sql}) AS added WHERE 1 = 1 "
+        f"ON CONFLICT (day, {', '.join(selectors.LEDGER_GROUP)}) DO UPDATE SET {added}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _ledger_snapshots_add(changes: dict[tuple, tuple], *, last: date) -> None:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companies import selectors, services
-from companies.models import Company, FigureChange, Report
+from companies import demo, selectors, services
+from companies.models import Company, FigureChange, FigureSnapshot, Report
 from companies.selectors import Among
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory
 
@@ -250,3 +250,15 @@ def test_totals_from_the_ledger_take_the_same_queries_whatever_the_size_and_day(
             selectors.park_totals_by(group="sector", as_of=day)
         with django_assert_num_queries(2):
             selectors.park_totals_by_year(until=day, among=Among(drafts=True))
+
+
+def test_bulk_loads_keep_the_ledger_as_a_rebuild_derives_it():
+    demo.demo_load()
+    demo.synthetic_load(total=Company.objects.count() + 30, batch_size=10)
+    loaded = ledger_rows()
+    snapshots = FigureSnapshot.objects.count()
+    for day in (date(2021, 6, 30), date(2023, 12, 31), TODAY):
+        assert selectors.park_totals(as_of=day) == selectors.park_totals_from_reports(as_of=day)
+    services.ledger_rebuild()
+    assert ledger_rows() == loaded
+    assert FigureSnapshot.objects.count() == snapshots

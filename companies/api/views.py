@@ -109,6 +109,14 @@ AS_OF = OpenApiParameter(
     OpenApiTypes.DATE,
     description="The day the figures answer for, YYYY-MM-DD, not in the future; default today.",
 )
+
+
+def _or_blank(schema: dict) -> dict:
+    # A blank value means the filter is not given, as on the companies list.
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+_DECIMAL = {"type": "string", "format": "decimal", "pattern": r"^\d{0,14}(?:\.\d{0,2})?$"}
 # The companies list's filters, which the figures endpoints read the same way.
 FIGURE_FILTERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name or description."),
@@ -125,20 +133,26 @@ FIGURE_FILTERS = [
         )
     ),
     *(
-        OpenApiParameter(f"resident_since_{end}", OpenApiTypes.DATE, description="Inclusive.")
+        OpenApiParameter(
+            f"resident_since_{end}",
+            _or_blank({"type": "string", "format": "date"}),
+            description="Inclusive, YYYY-MM-DD.",
+        )
         for end in ("after", "before")
     ),
     *(
         OpenApiParameter(
             f"{figure}_{end}",
-            OpenApiTypes.INT if figure == "direct_jobs" else OpenApiTypes.DECIMAL,
-            description=f"Inclusive bound of the company's {figure} as of `as_of`.",
+            _or_blank({"type": "integer", "minimum": 0} if figure == "direct_jobs" else _DECIMAL),
+            description=f"Inclusive bound of each company's {figure} as of `as_of`.",
         )
         for figure in ("declared_investment", "realised_investment", "direct_jobs")
         for end in ("min", "max")
     ),
     OpenApiParameter(
-        "updated_since", OpenApiTypes.DATETIME, description="Companies changed at or after it."
+        "updated_since",
+        _or_blank({"type": "string", "format": "date-time"}),
+        description="ISO 8601 date and time; companies changed at or after it.",
     ),
 ]
 FIELDS = OpenApiParameter(

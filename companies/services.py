@@ -359,8 +359,12 @@ def ledger_apply(*, changes: dict[tuple, tuple], snapshots: bool = True) -> None
     else:
         last = FigureSnapshot.objects.aggregate(last=Max("period"))["last"]
     _ledger_changes_add(changes)
+    if last is None:
+        if snapshots:
+            ledger_snapshots_extend()  # the first snapshots, from every change
+        return
     earliest = min(day for day, *_ in changes)
-    if last is None or earliest >= last:
+    if earliest >= last:
         return  # no snapshot comes after any of these days
     if len(changes) > LEDGER_BULK_ROWS or not snapshots:
         FigureSnapshot.objects.filter(period__gt=earliest).delete()

@@ -1,15 +1,20 @@
 """A deterministic, realistic demo register, and large synthetic ones for benchmarks.
 
-The demo reproduces the park's published snapshot as of 2021-06-30 exactly: 71 resident
-companies from 13 countries, declared investment over $1.2 billion, over 1,000 direct
-jobs. The names are invented; the shape (China and Belarus lead, residents since 2014,
-realised investment a fraction of the declared) follows public reports on the park.
+The demo follows the park's published trajectory: as of the day of every statement marked
+`reference` in the published claims (CLAIMS_FILE, which load_demo imports as the demo's
+claims), the register agrees with it, from 7 residents in May 2015 through the 2021
+snapshot (71 companies from 13 countries, declared investment over $1.2 billion, over
+1,000 direct jobs) to 171 residents from 16 countries and about $1.7 billion declared at
+the end of 2025. The statements that contradict those it then does not agree with. The
+names are invented; the shape (China and Belarus lead, residents since 2014, realised
+investment a fraction of the declared) follows public reports on the park.
 """
 
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
@@ -20,8 +25,9 @@ from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history
 
-from . import selectors, services
-from .models import Claim, Company, FigureChange, FigureSnapshot, Report, Sector
+from . import imports, selectors, services
+from .models import Company, FigureChange, FigureSnapshot, Report, Sector
+from .resources import ClaimResource
 
 SNAPSHOT_DAY = date(2021, 6, 30)
 SEED = 20210630
@@ -63,22 +69,24 @@ PRODUCTS = {
 NAME_PREFIXES = {
     "CN": ["Huaxin", "Zhongke", "Tianrui", "Jinlong", "Hengtai", "Xinhai", "Changfeng",
            "Ruida", "Baolong", "Yuanhang", "Kaida", "Shengtai", "Longxing", "Haitian",
-           "Weixing", "Dongfang", "Sanhe", "Zhenhua", "Guotai", "Minghua"],
+           "Weixing", "Dongfang", "Sanhe", "Zhenhua", "Guotai", "Minghua", "Tongda", "Huarui",
+           "Jiahe", "Xinyuan", "Lianfeng", "Hongda", "Fuxing", "Taihe", "Yongsheng"],
     "BY": ["Neman", "Svisloch", "Berezina", "Polesie", "Pripyat", "Belmash", "Narach",
-           "Sozh", "Dvina", "Zaslavl", "Smolevichi", "Braslav"],
-    "RU": ["Volga", "Uralpribor", "Sibtech", "Neva"],
+           "Sozh", "Dvina", "Zaslavl", "Smolevichi", "Braslav", "Lida", "Orsha", "Grodno",
+           "Vitebsk", "Pinsk", "Slonim"],
+    "RU": ["Volga", "Uralpribor", "Sibtech", "Neva", "Kama", "Ladoga"],
     "DE": ["Rheinwerk", "Havel", "Elbtal"],
     "AT": ["Donautech", "Alpina"],
     "LT": ["Baltik"],
     "US": ["Lakeshore", "Redwood"],
     "IL": ["Negev"],
-    "KZ": ["Steppe"],
+    "KZ": ["Steppe", "Altyn"],
     "CH": ["Jura"],
     "SE": ["Nordvik"],
     "KR": ["Hanbit"],
     "LV": ["Daugava"],
-    "UZ": ["Samarkand"],
-    "AE": ["Gulfstar"],
+    "UZ": ["Samarkand", "Tashkent"],
+    "AE": ["Gulfstar", "Oasis"],
     "TR": ["Anadolu"],
     "PL": ["Wisla"],
 }  # fmt: skip
@@ -102,36 +110,77 @@ SECTOR_WEIGHTS = {
     "big-data": 6, "research": 10, "social-cultural": 4,
 }  # fmt: skip
 
-# Residents on the snapshot day, by country (71 companies from 13 countries).
-SNAPSHOT_COUNTRIES = {
-    "CN": 36, "BY": 17, "RU": 4, "DE": 3, "AT": 2, "US": 2,
-    "LT": 1, "IL": 1, "KZ": 1, "CH": 1, "SE": 1, "KR": 1, "LV": 1,
-}  # fmt: skip
-# ... and by year of registration (the first-half of 2021 last).
-SNAPSHOT_YEARS = {2014: 2, 2015: 5, 2016: 7, 2017: 12, 2018: 15, 2019: 14, 2020: 10, 2021: 6}
-# Declared investment on the snapshot day adds up to this (USD), jobs to about this.
-SNAPSHOT_DECLARED = Decimal("1263400000")
-SNAPSHOT_JOBS = 1080
-
-SNAPSHOT_CLAIM = {
-    "statement": (
-        "71 companies from 13 countries, an estimated total investment of more than "
-        "$1.2 billion and more than 1,000 direct jobs."
-    ),
-    "claimed_on": SNAPSHOT_DAY,
-    "date_is_approximate": True,
-    "source": "Park administration, published snapshot (undated; figures as of mid-2021)",
-    "companies": 71,
-    "countries": 13,
-    "declared_investment": Decimal("1200000000"),
-    "declared_investment_qualifier": Claim.Qualifier.MORE_THAN,
-    "direct_jobs": 1000,
-    "direct_jobs_qualifier": Claim.Qualifier.MORE_THAN,
-}
+# The statements public sources made about the park, loaded as the demo's claims.
+CLAIMS_FILE = Path(__file__).resolve().parent / "data" / "published-claims.csv"
 
 # For local use only: load_demo refuses to create it unless debug is on.
 DEMO_EDITOR = "editor"
 DEMO_EDITOR_PASSWORD = "great-stone-demo"
+
+
+# Residents joining the park, period by period: the period's last day, how many published
+# residents the park had on it (as the park's published statements give them: the claims
+# marked `reference` in CLAIMS_FILE), who joined (country: how many), and who left
+# during it (the day, and the country of the resident that left).
+TRAJECTORY = [
+    (date(2015, 5, 12), 7, {"CN": 4, "BY": 3}, []),
+    (date(2017, 9, 28), 19, {"CN": 6, "BY": 3, "RU": 1, "DE": 1, "US": 1}, []),
+    (date(2018, 5, 14), 34, {"CN": 7, "BY": 4, "RU": 1, "AT": 1, "LT": 1, "IL": 1}, []),
+    (date(2018, 12, 31), 41, {"CN": 4, "BY": 2, "DE": 1}, []),
+    (date(2019, 10, 31), 55,
+     {"CN": 6, "BY": 3, "RU": 1, "KZ": 1, "CH": 1, "SE": 1, "KR": 1, "LV": 1},
+     [(date(2019, 8, 30), "CN")]),
+    (date(2020, 5, 12), 60, {"CN": 3, "BY": 2, "RU": 1}, [(date(2020, 2, 14), "RU")]),
+    (date(2021, 6, 30), 71, {"CN": 6, "BY": 3, "DE": 1, "RU": 1, "KZ": 1},
+     [(date(2021, 1, 29), "DE")]),
+    (date(2022, 5, 11), 90, {"CN": 10, "BY": 6, "RU": 2, "UZ": 1, "DE": 1},
+     [(date(2022, 3, 15), "CN")]),
+    (date(2022, 11, 3), 99, {"CN": 5, "BY": 3, "RU": 1, "KZ": 1}, [(date(2022, 9, 20), "BY")]),
+    (date(2023, 4, 30), 108, {"CN": 4, "BY": 3, "AE": 1, "UZ": 1}, []),
+    (date(2023, 12, 31), 120, {"CN": 7, "BY": 4, "RU": 1, "UZ": 1},
+     [(date(2023, 7, 10), "CN")]),
+    # Sweden's only resident leaves: 14 countries in April 2024.
+    (date(2024, 4, 20), 132, {"CN": 7, "BY": 4, "RU": 1, "KZ": 1}, [(date(2024, 2, 12), "SE")]),
+    (date(2025, 6, 30), 157,
+     {"CN": 13, "BY": 7, "RU": 2, "TR": 1, "UZ": 1, "DE": 1, "AE": 1},
+     [(date(2024, 11, 5), "BY")]),
+    (date(2025, 12, 31), 171, {"CN": 7, "BY": 4, "RU": 1, "PL": 1, "KZ": 1}, []),
+]  # fmt: skip
+FIRST_RESIDENT_DAY = date(2014, 9, 1)
+
+# Declared investment of the published residents on these days (USD), as the park's
+# statements give it (about $1.1 billion in May 2018 ... about $1.7 billion at the end
+# of 2025); the residents who joined since the previous day committed the difference.
+DECLARED_ON = {
+    date(2018, 5, 14): 1_100_000_000,
+    date(2018, 12, 31): 1_120_000_000,
+    date(2020, 5, 12): 1_200_000_000,
+    date(2021, 6, 30): 1_230_000_000,
+    date(2022, 5, 11): 1_260_000_000,
+    date(2023, 4, 30): 1_330_000_000,
+    date(2023, 12, 31): 1_400_000_000,
+    date(2025, 6, 30): 1_600_000_000,
+    date(2025, 12, 31): 1_700_000_000,
+}
+# Direct jobs of the published residents at each year's end: under 1,000 at the end of
+# 2020, about 2,820 at the end of 2023.
+JOBS_AT_YEAR_END = {
+    2014: 15, 2015: 70, 2016: 160, 2017: 310, 2018: 520, 2019: 740, 2020: 960,
+    2021: 1450, 2022: 2100, 2023: 2820, 2024: 3450, 2025: 4100,
+}  # fmt: skip
+# ... and over 1,000 in mid-2021, when the residents of the first half of 2021 count.
+JOBS_ON = (SNAPSHOT_DAY, 1060)
+# A resident whose record editors are still checking (a draft), and applicants.
+DRAFT = ("BY", date(2019, 10, 3))
+APPLICANTS = [("CN", True), ("CN", True), ("BY", True), ("CN", False), ("UZ", False)]
+# Chinese investors made the largest commitments, as in the park.
+COUNTRY_WEIGHT = {"CN": 3, "BY": 1.5}
+EXIT_REASONS = [
+    "Project cancelled by the investor.",
+    "Moved production to another free economic zone.",
+    "Merged into another resident.",
+    "Liquidated after the parent company's restructuring.",
+]
 
 # The last year for which demo companies reported.
 LAST_REPORT_YEAR = 2025
@@ -145,46 +194,46 @@ class DemoBuilder:
         self.names: set[str] = set()
         self.companies: list[Company] = []
         self.reports: list[Report] = []
+        self.declared: dict[int, int] = {}
 
     def build(self, sectors: dict[str, Sector]) -> None:
-        snapshot = self._snapshot_residents()
-        for country, day in snapshot:
-            self._add(sectors, country=country, since=day, published=True)
-        # Four snapshot residents left later; three companies had left before it.
-        for company in self.rng.sample(self.companies[10:], 4):
-            self._exit(company, on=self._day_between(date(2022, 3, 1), date(2024, 11, 30)))
-        for country, since, left in [
-            ("CN", date(2016, 4, 12), date(2019, 8, 30)),
-            ("RU", date(2017, 9, 1), date(2020, 2, 14)),
-            ("DE", date(2018, 5, 21), date(2021, 1, 29)),
-        ]:
-            self._exit(self._add(sectors, country=country, since=since, published=True), on=left)
-        # A resident whose record editors are still checking: a draft.
-        self._add(sectors, country="BY", since=date(2019, 10, 3), published=False)
-        # Residents registered after the snapshot, some from new countries.
-        later = ["CN"] * 18 + ["BY"] * 9 + ["RU", "RU", "UZ", "UZ", "AE", "TR", "PL", "KZ", "DE"]
-        for country in later:
-            since = self._day_between(date(2021, 7, 1), date(2025, 10, 31))
-            self._add(sectors, country=country, since=since, published=True)
-        for country, published in [("CN", True), ("CN", True), ("BY", True), ("CN", False),
-                                   ("UZ", False)]:  # fmt: skip
+        start = FIRST_RESIDENT_DAY
+        for end, _residents, joined, left in TRAJECTORY:
+            countries = [c for c, n in joined.items() for _ in range(n)]
+            self.rng.shuffle(countries)
+            days = self._days_between(start, end, len(countries))
+            for day, country in zip(days, countries, strict=True):
+                self._add(sectors, country=country, since=day, published=True)
+            for day, country in left:
+                self._exit(self._leaving(country, day), on=day)
+            start = end + timedelta(days=1)
+        self._add(sectors, country=DRAFT[0], since=DRAFT[1], published=False)
+        for country, published in APPLICANTS:
             self._add(sectors, country=country, since=None, published=published)
-        self._scale_to_snapshot()
+        self._commit_investment()
+        for company in self.companies:
+            if company.resident_since:
+                self._add_reports(company)
+        self._fit_jobs()
 
-    def _snapshot_residents(self) -> list[tuple[str, date]]:
-        countries = [c for c, n in SNAPSHOT_COUNTRIES.items() for _ in range(n)]
-        self.rng.shuffle(countries)
-        # The first residents were Chinese and Belarusian, as in the park.
-        countries.sort(key=lambda c: c not in ("CN", "BY"))
+    def _days_between(self, start: date, end: date, count: int) -> list[date]:
+        """`count` days spread over start..end, each in its own stretch; never a 31
+        December, the day of the annual reports."""
+        span = (end - start).days + 1
         days = []
-        for year, count in SNAPSHOT_YEARS.items():
-            start = date(year, 1, 15) if year > 2014 else date(2014, 9, 1)
-            end = min(date(year, 12, 20), SNAPSHOT_DAY - timedelta(days=20))
-            days += sorted(self._day_between(start, end) for _ in range(count))
-        return list(zip(countries, days, strict=True))
+        for n in range(count):
+            first, last = n * span // count, (n + 1) * span // count - 1
+            day = start + timedelta(days=self.rng.randint(first, max(first, last)))
+            days.append(day - timedelta(days=1) if (day.month, day.day) == (12, 31) else day)
+        return days
 
-    def _day_between(self, start: date, end: date) -> date:
-        return start + timedelta(days=self.rng.randrange((end - start).days + 1))
+    def _leaving(self, country: str, day: date) -> Company:
+        stayers = [
+            c
+            for c in self.companies
+            if c.country == country and c.is_published and _resident_on(c, day)
+        ]
+        return self.rng.choice(stayers[:-1] or stayers)
 
     def _name(self, country: str, sector: str) -> str:
         for _ in range(100):
@@ -218,27 +267,57 @@ class DemoBuilder:
             is_published=published,
         )
         self.companies.append(company)
-        if since:
-            self._add_reports(company)
         return company
+
+    def _exit(self, company: Company, *, on: date) -> None:
+        company.status = Company.Status.EXITED
+        company.exited_on = on
+        company.exit_reason = self.rng.choice(EXIT_REASONS)
+
+    def _amount(self, country: str) -> int:
+        """A commitment's relative size: a few large investors, many small ones."""
+        return self.rng.choice([1, 2, 3, 5, 8, 12, 20]) * COUNTRY_WEIGHT.get(country, 1)
+
+    def _commit_investment(self) -> None:
+        """Each resident's declared investment (USD), so that the published residents'
+        total on each day of DECLARED_ON is the one given there."""
+        published = [c for c in self.companies if c.is_published and c.resident_since]
+        previous_day, previous_total = date.min, 0
+        for day, total in DECLARED_ON.items():
+            joined = [c for c in published if previous_day < c.resident_since <= day]
+            staying = [c for c in joined if _resident_on(c, day)]
+            for company in joined:
+                if company not in staying:
+                    self.declared[company.slug] = self._amount(company.country) * 1_000_000
+            left_earlier = [
+                c for c in published
+                if c.exited_on and previous_day < c.exited_on <= day and c not in joined
+            ]  # fmt: skip
+            share = total - previous_total + sum(self.declared[c.slug] for c in left_earlier)
+            weights = [self._amount(c.country) for c in staying]
+            amounts = [share * w // sum(weights) // 10_000 * 10_000 for w in weights]
+            amounts[weights.index(max(weights))] += share - sum(amounts)
+            self.declared.update(zip((c.slug for c in staying), amounts, strict=True))
+            previous_day, previous_total = day, total
+        for company in self.companies:
+            self.declared.setdefault(company.slug, self._amount(company.country) * 1_000_000)
 
     def _add_reports(self, company: Company) -> None:
         rng = self.rng
-        declared = Decimal(rng.choice([2, 3, 5, 8, 10, 12, 15, 20, 25, 30, 40, 60])) * 10**6
+        declared = Decimal(self.declared[company.slug])
         jobs = rng.randint(4, 30)
-        share = Decimal(rng.choice([5, 8, 10, 15])) / 100
+        share = Decimal(rng.choice([3, 4, 5, 6, 8])) / 100
+        last = company.exited_on or date(LAST_REPORT_YEAR, 12, 31)
         days = [company.resident_since] + [
-            date(year, 12, 31) for year in range(company.resident_since.year, LAST_REPORT_YEAR + 1)
+            date(year, 12, 31) for year in range(company.resident_since.year, last.year + 1)
         ]
-        for n, day in enumerate(days):
-            if n and rng.random() < 0.12:
-                declared = (declared * Decimal("1.25")).quantize(Decimal(1))
+        for n, day in enumerate(d for d in days if d <= last):
             report = Report(
                 company=company,
                 reported_on=day,
                 declared_investment=declared,
-                realised_investment=min(declared, declared * share * n),
-                direct_jobs=jobs + n * rng.randint(0, 6),
+                realised_investment=min(declared, (declared * share * n).quantize(Decimal(1))),
+                direct_jobs=max(1, jobs // 2) if n == 0 else jobs + n * rng.randint(2, 9),
                 source=f"Annual report {day.year}" if n else "Investment agreement",
             )
             # Some reports leave figures out, as real ones do.
@@ -248,40 +327,36 @@ class DemoBuilder:
                 report.direct_jobs = None
             self.reports.append(report)
 
-    def _exit(self, company: Company, *, on: date) -> None:
-        company.status = Company.Status.EXITED
-        company.exited_on = on
-        company.exit_reason = self.rng.choice(
-            [
-                "Project cancelled by the investor.",
-                "Moved production to another free economic zone.",
-                "Merged into another resident.",
-                "Liquidated after the parent company's restructuring.",
-            ]
-        )
-        self.reports = [r for r in self.reports if r.company is not company or r.reported_on <= on]
-
-    def _scale_to_snapshot(self) -> None:
-        """Scale the snapshot residents' figures so the snapshot totals come out as published."""
-        as_of = {}
+    def _fit_jobs(self) -> None:
+        """Scale the reported headcounts so that the published residents' jobs come out
+        as JOBS_AT_YEAR_END and JOBS_ON give them."""
+        by_company: dict[str, list[Report]] = {}
         for report in sorted(self.reports, key=lambda r: r.reported_on):
-            company = report.company
-            if report.reported_on <= SNAPSHOT_DAY and _resident_on(company, SNAPSHOT_DAY):
-                as_of.setdefault(company.name, {})["declared"] = report.declared_investment
-                if report.direct_jobs is not None:
-                    as_of[company.name]["jobs"] = report.direct_jobs
-        counted = [c for c in self.companies if c.name in as_of and c.is_published]
-        declared = sum(as_of[c.name]["declared"] for c in counted)
-        jobs = sum(as_of[c.name].get("jobs", 0) for c in counted)
-        money_factor = SNAPSHOT_DECLARED / declared
-        jobs_factor = Decimal(SNAPSHOT_JOBS) / jobs
-        for report in self.reports:
-            for field in ("declared_investment", "realised_investment"):
-                value = getattr(report, field)
-                if value is not None:
-                    setattr(report, field, (value * money_factor).quantize(Decimal(1)))
-            if report.direct_jobs is not None:
-                report.direct_jobs = max(1, round(report.direct_jobs * jobs_factor))
+            by_company.setdefault(report.company.slug, []).append(report)
+        targets = [(date(year, 12, 31), jobs) for year, jobs in JOBS_AT_YEAR_END.items()]
+        for day, target in sorted([*targets, JOBS_ON]):
+            counted, scaled = 0, []
+            for company in self.companies:
+                if not (company.is_published and _resident_on(company, day)):
+                    continue
+                reports = [r for r in by_company[company.slug] if r.reported_on <= day]
+                latest = next((r for r in reversed(reports) if r.direct_jobs is not None), None)
+                if latest is None:
+                    continue
+                # At a year's end, that day's reports; mid-year, those of the newcomers.
+                if latest.reported_on == day or (
+                    day.month != 12 and latest.reported_on.year == day.year
+                ):
+                    scaled.append(latest)
+                else:
+                    counted += latest.direct_jobs
+            raw = sum(r.direct_jobs for r in scaled)
+            rest = target - counted
+            for report in scaled:
+                report.direct_jobs = max(1, report.direct_jobs * rest // raw)
+            max(scaled, key=lambda r: r.direct_jobs).direct_jobs += rest - sum(
+                r.direct_jobs for r in scaled
+            )
 
 
 def _resident_on(company: Company, day: date) -> bool:
@@ -295,8 +370,6 @@ def _resident_on(company: Company, day: date) -> bool:
 @transaction.atomic
 def demo_load() -> bool:
     """Load the demo register unless it is there already; returns whether it loaded."""
-    if Claim.objects.filter(statement=SNAPSHOT_CLAIM["statement"]).exists():
-        return False
     sectors = {}
     for slug, en, ru, zh in SECTORS:
         sectors[slug], _ = Sector.objects.get_or_create(
@@ -304,6 +377,8 @@ def demo_load() -> bool:
         )
     builder = DemoBuilder()
     builder.build(sectors)
+    if Company.objects.filter(slug=builder.companies[0].slug).exists():
+        return False
     existing = set(Company.objects.values_list("slug", flat=True))
     companies = [c for c in builder.companies if c.slug not in existing]
     bulk_create_with_history(companies, Company, default_change_reason="demo data")
@@ -316,8 +391,16 @@ def demo_load() -> bool:
     bulk_create_with_history(reports, Report, default_change_reason="demo data")
     services.companies_refresh_figures(companies=Company.objects.filter(slug__in=saved))
     services.ledger_companies_added(company_ids=[company.pk for company in saved.values()])
-    Claim.objects.create(**SNAPSHOT_CLAIM)
+    demo_claims_load()
     return True
+
+
+def demo_claims_load() -> None:
+    """Import the published claims (CLAIMS_FILE) through the editors' claims import."""
+    dataset = imports.sheet_read(content=CLAIMS_FILE.read_bytes(), name=CLAIMS_FILE.name)
+    result = ClaimResource().import_data(dataset, file_name=CLAIMS_FILE.name)
+    if result.problems:
+        raise ValueError("\n".join(f"{CLAIMS_FILE.name}: {p}" for p in result.problems))
 
 
 SYNTHETIC_COUNTRIES = ["CN"] * 10 + ["BY"] * 6 + ["RU", "RU", "DE", "KZ", "UZ", "AE", "TR", "PL"]

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.formats import base_formats
 
-from .resources import CompanyResource, Problem, RegisterResource, ReportResource
+from .resources import ClaimResource, CompanyResource, Problem, RegisterResource, ReportResource
 
 RESOURCES: dict[str, type[RegisterResource]] = {
     "companies": CompanyResource,
     "reports": ReportResource,
+    "claims": ClaimResource,
 }
 # Excel saves CSV with the list separator of the user's locale (';' in Belarus and Russia).
 CSV_DELIMITERS = (",", ";", "\t")

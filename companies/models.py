@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -36,6 +37,9 @@ class Sector(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
+    )
 
     class Meta:
         verbose_name = _("sector")
@@ -44,6 +48,11 @@ class Sector(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("companies:sector-detail", kwargs={"slug": self.slug})
@@ -297,7 +306,10 @@ class Report(models.Model):
 
 
 class Claim(models.Model):
-    """A headline statement published about the park, checked against the register."""
+    """A headline statement published about the park, checked against the register.
+
+    Its statement, speaker and source are translated, and its history recorded, in
+    translation.py."""
 
     class Qualifier(models.TextChoices):
         EXACTLY = "exactly", _("exactly")
@@ -307,12 +319,30 @@ class Claim(models.Model):
 
     FIGURES = ("companies", "countries", "declared_investment", "direct_jobs")
 
-    statement = models.TextField(_("statement"))
+    statement = models.TextField(
+        _("statement"),
+        blank=True,
+        help_text=_(
+            "The statement as published, if it is quoted; the figures say what it states."
+        ),
+    )
     claimed_on = models.DateField(_("date"), help_text=_("The date the statement speaks of."))
     date_is_approximate = models.BooleanField(
-        _("approximate date"), default=False, help_text=_("The source gives no exact date.")
+        _("approximate date"),
+        default=False,
+        help_text=_("The source gives only a month, a season or “the end of the year”."),
     )
-    source = models.CharField(_("source"), max_length=500)
+    speaker = models.CharField(
+        _("speaker"),
+        max_length=200,
+        help_text=_("Who made the statement, and where it was published."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of the publication; empty where none was found."),
+    )
     companies = models.PositiveIntegerField(_("companies"), null=True, blank=True)
     companies_qualifier = models.CharField(
         _("companies qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACTLY
@@ -334,11 +364,20 @@ class Claim(models.Model):
     direct_jobs_qualifier = models.CharField(
         _("direct jobs qualifier"), max_length=10, choices=Qualifier, default=Qualifier.EXACTLY
     )
+    is_reference = models.BooleanField(
+        _("reference"),
+        default=False,
+        help_text=_(
+            "One of the mutually consistent statements, mostly from the park's "
+            "administration, that trace the park's published trajectory."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    history = HistoricalRecords()
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
+    )
 
     class Meta:
         verbose_name = _("claim")
@@ -350,10 +389,59 @@ class Claim(models.Model):
                 name="claim_investment_not_negative",
                 violation_error_message=_("Figures cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=Q(companies__isnull=False)
+                | Q(countries__isnull=False)
+                | Q(declared_investment__isnull=False)
+                | Q(direct_jobs__isnull=False),
+                name="claim_states_a_figure",
+                violation_error_message=_("A claim needs at least one stated figure."),
+            ),
+            models.UniqueConstraint(
+                fields=["claimed_on", "speaker"],
+                name="claim_one_per_speaker_per_date",
+                violation_error_message=_("This speaker already has a claim for this date."),
+            ),
         ]
 
     def __str__(self):
-        return f"{self.claimed_on:%Y-%m-%d}: {self.statement[:60]}"
+        return f"{self.claimed_on:%Y-%m-%d}: {self.speaker}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class ImportRecord(models.Model):
+    """A confirmed spreadsheet import: who made it, when, from which file, what it did.
+
+    `preview` is the token of the preview it confirmed, so that confirming the same
+    preview twice (a double submit, the back button) imports nothing the second time."""
+
+    made_at = models.DateTimeField(_("made at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sheet = models.CharField(_("sheet"), max_length=20)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    preview = models.CharField(_("preview"), max_length=64, unique=True, null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self):
+        return f"{self.sheet}: {self.file_name}"
 
 
 class RegisterRevision(models.Model):
@@ -362,6 +450,11 @@ class RegisterRevision(models.Model):
 
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(
+        _("demo register"),
+        default=False,
+        help_text=_("Set by load_demo: every page then says that the companies are synthetic."),
+    )
 
     class Meta:
         verbose_name = _("register revision")

@@ -18,13 +18,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
 from . import services
-from .models import Company, Report, Sector
+from .models import Claim, Company, ImportRecord, Report, Sector
 from .spreadsheets import spreadsheet_safe, spreadsheet_unquote
 
 # history_change_reason is a CharField(max_length=100).
@@ -196,6 +197,38 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class CellChange:
+    """A cell an import changes: its column, the value now and the value in the file,
+    both as a sheet writes them ('' for empty)."""
+
+    column: str
+    old: str
+    new: str
+
+
+class _NoDiff:
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
+
+
+def import_confirmed_message(record) -> str:
+    """What a second confirmation of one preview answers."""
+    return _(
+        "This preview was already confirmed by %(user)s at %(time)s, so nothing was "
+        "imported again. The list shows the register as it is now."
+    ) % {
+        "user": record.user or _("someone"),
+        "time": formats.date_format(timezone.localtime(record.made_at), "DATETIME_FORMAT"),
+    }
+
+
 class ImportResult(Result):
     """An import's outcome, with every problem located by its line in the file."""
 
@@ -203,6 +236,7 @@ class ImportResult(Result):
         super().__init__(*args, **kwargs)
         self.problems: list[Problem] = []
         self.register_revision: int | None = None
+        self.record: ImportRecord | None = None
 
     @property
     def created(self) -> int:
@@ -221,6 +255,24 @@ class ImportResult(Result):
         """How many lines of the file are wrong (the header counts as one)."""
         return len({problem.line for problem in self.problems})
 
+    @property
+    def new_rows(self) -> list[RowResult]:
+        """The rows that create a record, in file order."""
+        return self._rows_of(RowResult.IMPORT_TYPE_NEW)
+
+    @property
+    def updated_rows(self) -> list[RowResult]:
+        """The rows that change a record, in file order; each with its `changes`."""
+        return self._rows_of(RowResult.IMPORT_TYPE_UPDATE)
+
+    @property
+    def unchanged_rows(self) -> list[RowResult]:
+        """The rows equal to their record, which the import does not write."""
+        return self._rows_of(RowResult.IMPORT_TYPE_SKIP)
+
+    def _rows_of(self, import_type: str) -> list[RowResult]:
+        return [row for row in self.rows if row.import_type == import_type]
+
     def has_errors(self):
         return super().has_errors() or bool(self.problems)
 
@@ -231,6 +283,8 @@ class RegisterResource(resources.ModelResource):
 
     # What identifies a row's record, in words: "line 3 has the same slug".
     key_description = ""
+    # Columns an import may leave out; a record keeps what it has in a column not sent.
+    optional_columns: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -257,6 +311,7 @@ class RegisterResource(resources.ModelResource):
         `dataset.line_numbers` (from imports.sheet_read) locates rows in the file;
         `expected_revision` refuses the import if the register changed since a preview."""
         expected_revision = kwargs.pop("expected_revision", None)
+        preview = kwargs.pop("preview", None)
         for option in ("use_transactions", "collect_failed_rows"):
             kwargs.pop(option, None)
         kwargs["rollback_on_validation_errors"] = True
@@ -269,6 +324,8 @@ class RegisterResource(resources.ModelResource):
             problems = self._header_problems(dataset.headers)
             if not problems and not len(dataset):
                 problems = [Problem(None, "", _("The file has no rows to import."))]
+            if not problems and preview is not None:
+                problems = self._confirmed_already(preview)
             if not problems and expected_revision not in (None, revision):
                 problems = [
                     Problem(
@@ -294,11 +351,26 @@ class RegisterResource(resources.ModelResource):
                         **kwargs,
                     )
                 result.problems = self._row_problems(result)
+                if not dry_run and not result.problems:
+                    result.record = services.import_record_create(
+                        user=kwargs.get("user"),
+                        sheet=self._meta.name,
+                        file_name=kwargs.get("file_name") or "",
+                        preview=preview,
+                        counts=result.totals,
+                    )
             # The revision the rows were checked against, for the confirmation step.
             result.register_revision = revision
             if dry_run or result.problems:
                 transaction.set_rollback(True, using=self.get_db_connection_name())
         return result
+
+    def _confirmed_already(self, preview: str) -> list[Problem]:
+        """A preview is confirmed once: the second confirmation imports nothing."""
+        done = ImportRecord.objects.filter(preview=preview).select_related("user").first()
+        if done is None:
+            return []
+        return [Problem(None, "", import_confirmed_message(done))]
 
     def _header_problems(self, headers) -> list[Problem]:
         expected, line = self.columns(), self._header_line
@@ -320,21 +392,24 @@ class RegisterResource(resources.ModelResource):
         problems.extend(
             Problem(line, name, _("This column is missing."))
             for name in expected
-            if name not in headers
+            if name not in headers and name not in self.optional_columns
         )
         return problems
 
     def _row_problems(self, result) -> list[Problem]:
         problems = [Problem(None, "", str(error.error)) for error in result.base_errors]
+        # Errors name model fields; the file names columns (declared_investment_usd).
+        columns = {field.attribute: field.column_name for field in self.get_import_fields()}
         for row in result.invalid_rows:
             line = self._line(row.number)
             for name, messages in row.error_dict.items():
-                column = "" if name == NON_FIELD_ERRORS else name
+                column = "" if name == NON_FIELD_ERRORS else columns.get(name, name)
                 problems.extend(Problem(line, column, message) for message in messages)
         for row in result.error_rows:
             line = self._line(row.number)
             problems.extend(Problem(line, "", str(error.error)) for error in row.errors)
-        return sorted(problems, key=lambda p: (p.line or 0, p.column))
+        # A translated field is validated twice (speaker and speaker_en): say it once.
+        return sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.column))
 
     def _line(self, row_number: int) -> int:
         return self._lines[row_number - 1]
@@ -382,14 +457,30 @@ class RegisterResource(resources.ModelResource):
             key.append(getattr(value, "pk", value))
         return tuple(key)
 
+    def get_diff_class(self):
+        # The preview shows each changed cell (skip_row records them), not html diffs of
+        # every cell of every row, which cost more than the import itself.
+        return _NoDiff
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        # Unchanged means no field differs; empty text and None are the same value.
-        if import_validation_errors or original is None or original.pk is None:
+        # Unchanged means no field differs; empty text and None are the same value. The
+        # changed cells (every filled one, for a new record) are kept for the preview.
+        self._changes = []
+        if import_validation_errors or original is None:
             return False
-        return all(
-            _same(field.get_value(instance), field.get_value(original))
-            for field in self.get_import_fields()
-        )
+        new_record = original.pk is None
+        for field in self.get_import_fields():
+            old = None if new_record else field.get_value(original)
+            new = field.get_value(instance)
+            if not _same(old, new):
+                self._changes.append(
+                    CellChange(
+                        field.column_name,
+                        "" if new_record else field.widget.render(old),
+                        field.widget.render(new),
+                    )
+                )
+        return not new_record and not self._changes
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
@@ -400,6 +491,7 @@ class RegisterResource(resources.ModelResource):
 
     def after_import_row(self, row, row_result, **kwargs):
         row_result.line = self._line(kwargs["row_number"])
+        row_result.changes = getattr(self, "_changes", [])
         progress = kwargs.get("progress")
         if progress is not None:
             progress(1)
@@ -491,3 +583,128 @@ class ReportResource(RegisterResource):
 
     def get_queryset(self):
         return Report.objects.select_related("company")
+
+
+class QualifierWidget(widgets.Widget):
+    """How a claim's figure is qualified (exactly, more_than, at_least, about); empty
+    exactly when the figure in `figure_column` is empty."""
+
+    def __init__(self, *, figure: str, figure_column: str):
+        super().__init__()
+        self.figure = figure
+        self.figure_column = figure_column
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        figure_given = not _is_empty((row or {}).get(self.figure_column))
+        choices = ", ".join(Claim.Qualifier.values)
+        if not text:
+            if figure_given:
+                raise ValueError(
+                    _("State how the figure is qualified: one of %(choices)s.")
+                    % {"choices": choices}
+                )
+            return Claim.Qualifier.EXACTLY
+        if text not in Claim.Qualifier.values:
+            raise ValueError(
+                _("Enter one of %(choices)s, not “%(value)s”.")
+                % {"choices": choices, "value": value}
+            )
+        if not figure_given:
+            raise ValueError(
+                _("A qualifier needs a figure in the column %s.") % self.figure_column
+            )
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        if obj is not None and getattr(obj, self.figure) is None:
+            return ""
+        return value or ""
+
+
+def qualifier_column(figure: str, figure_column: str) -> fields.Field:
+    """The qualifier of a claim's stated figure, in the column after the figure's."""
+    return fields.Field(
+        attribute=f"{figure}_qualifier",
+        column_name=f"{figure_column.removesuffix('_usd')}_qualifier",
+        widget=QualifierWidget(figure=figure, figure_column=figure_column),
+    )
+
+
+class ClaimResource(RegisterResource):
+    """Published claims, matched by their date and speaker (in English); the columns of
+    companies/data/published-claims.csv, and optionally the quoted statement and the
+    translations of the speaker and the source."""
+
+    key_description = gettext_lazy("date and speaker")
+    optional_columns = (
+        "statement_en",
+        "statement_ru",
+        "statement_zh_hans",
+        "speaker_ru",
+        "speaker_zh_hans",
+        "source_ru",
+        "source_zh_hans",
+        "is_published",
+    )
+
+    claimed_on = column("claimed_on", DateWidget())
+    date_is_approximate = column("date_is_approximate", BooleanWidget())
+    companies = column("companies", IntegerWidget())
+    companies_qualifier = qualifier_column("companies", "companies")
+    countries = column("countries", IntegerWidget())
+    countries_qualifier = qualifier_column("countries", "countries")
+    declared_investment = fields.Field(
+        attribute="declared_investment",
+        column_name="declared_investment_usd",
+        widget=DecimalWidget(),
+    )
+    declared_investment_qualifier = qualifier_column(
+        "declared_investment", "declared_investment_usd"
+    )
+    direct_jobs = column("direct_jobs", IntegerWidget())
+    direct_jobs_qualifier = qualifier_column("direct_jobs", "direct_jobs")
+    reference = fields.Field(
+        attribute="is_reference", column_name="reference", widget=BooleanWidget()
+    )
+    speaker = fields.Field(attribute="speaker_en", column_name="speaker", widget=TextWidget())
+    source = fields.Field(attribute="source_en", column_name="source", widget=TextWidget())
+    statement_en = column("statement_en", TextWidget())
+    statement_ru = column("statement_ru", TextWidget(null=True))
+    statement_zh_hans = column("statement_zh_hans", TextWidget(null=True))
+    speaker_ru = column("speaker_ru", TextWidget(null=True))
+    speaker_zh_hans = column("speaker_zh_hans", TextWidget(null=True))
+    source_ru = column("source_ru", TextWidget(null=True))
+    source_zh_hans = column("source_zh_hans", TextWidget(null=True))
+    is_published = column("is_published", BooleanWidget())
+
+    class Meta:
+        model = Claim
+        name = "claims"
+        fields = (
+            "claimed_on",
+            "date_is_approximate",
+            "companies",
+            "companies_qualifier",
+            "countries",
+            "countries_qualifier",
+            "declared_investment",
+            "declared_investment_qualifier",
+            "direct_jobs",
+            "direct_jobs_qualifier",
+            "reference",
+            "speaker",
+            "source",
+            "statement_en",
+            "statement_ru",
+            "statement_zh_hans",
+            "speaker_ru",
+            "speaker_zh_hans",
+            "source_ru",
+            "source_zh_hans",
+            "is_published",
+        )
+        import_id_fields = ("claimed_on", "speaker")
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True

@@ -576,6 +576,16 @@ def park_totals_by(
     return sorted(rows, key=lambda row: (-row["companies"], row[group]))
 
 
+def park_countries(
+    *, as_of: date | None = None, among: Among | None = None, companies: QuerySet | None = None
+) -> list[dict]:
+    """The countries listed for a day (default today): those of the residents on that day,
+    each with its totals as in `park_totals_by`, largest first. A country without a
+    resident that day is not listed; the API's countries/ and the countries page both
+    list these."""
+    return park_totals_by(group="country", as_of=as_of, among=among, companies=companies)
+
+
 def park_totals_by_year(
     *, until: date | None = None, among: Among | None = None, companies: QuerySet | None = None
 ) -> list[dict]:
@@ -698,12 +708,26 @@ def register_revision() -> Revision:
 _REVISION_SQL = f"SELECT number, changed_at FROM {RegisterRevision._meta.db_table} WHERE id = 1"
 
 
-def company_figures_over_time(*, company_id: int) -> list[dict]:
-    """A company's figures as of each of its report dates, oldest first (USD and headcount).
+@dataclass(frozen=True)
+class FigureShown:
+    """A company's figure as shown in a row dated `as_of`: its value (USD or headcount,
+    None if never reported by then), the date and source of the report it comes from,
+    and whether that report is older than the row (the value was carried forward)."""
 
-    A figure missing from a report keeps its earlier value, as in `company_figures_as_of`;
-    each row also names the report's date and source."""
-    current: dict = dict.fromkeys(FIGURES)
+    value: Decimal | int | None
+    reported_on: date | None
+    source: str
+    carried: bool
+
+
+def company_figures_over_time(*, company_id: int) -> list[dict]:
+    """A company's figures as of each of its report dates, oldest first.
+
+    Each row holds the report's `reported_on` and `source`, and for each figure a
+    FigureShown: a figure the report leaves out keeps the value of the latest earlier
+    report that has it (as in `company_figures_as_of`), named with that report's date
+    and source and marked as carried. The last row gives the company's current figures."""
+    latest: dict = dict.fromkeys(FIGURES)  # figure -> the report that gave it
     series = []
     reports = (
         Report.objects.filter(company_id=company_id)
@@ -711,10 +735,18 @@ def company_figures_over_time(*, company_id: int) -> list[dict]:
         .values("reported_on", "source", *FIGURES)
     )
     for report in reports:
-        current.update({f: report[f] for f in FIGURES if report[f] is not None})
-        series.append(
-            {"reported_on": report["reported_on"], "source": report["source"], **current}
-        )
+        row = {"reported_on": report["reported_on"], "source": report["source"]}
+        for figure in FIGURES:
+            if report[figure] is not None:
+                latest[figure] = report
+            given = latest[figure]
+            row[figure] = FigureShown(
+                value=given[figure] if given else None,
+                reported_on=given["reported_on"] if given else None,
+                source=given["source"] if given else "",
+                carried=given is not None and given is not report,
+            )
+        series.append(row)
     return series
 
 
@@ -734,3 +766,18 @@ def localised(field: str):
         return F(default)
     local = build_localized_fieldname(field, language)
     return Coalesce(NullIf(F(local), Value("")), F(default), output_field=TextField())
+
+
+@dataclass(frozen=True)
+class RegisterStatus:
+    """What every page says about the register: when it last changed (None before the
+    first change) and whether it is the synthetic demo register."""
+
+    changed_at: datetime | None
+    is_demo: bool
+
+
+def register_status() -> RegisterStatus:
+    """The register's last change and whether `load_demo` built it (one small query)."""
+    row = RegisterRevision.objects.filter(pk=1).values_list("changed_at", "is_demo").first()
+    return RegisterStatus(*row) if row else RegisterStatus(None, False)

@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import Company, FigureChange, FigureSnapshot, RegisterRevision, Report
+from .models import (
+    Company,
+    FigureChange,
+    FigureSnapshot,
+    ImportRecord,
+    RegisterRevision,
+    Report,
+)
 
 EDITORS_GROUP = "Editors"
 # What editors manage: the register itself, never users or groups.
@@ -53,7 +60,12 @@ def _changed_since(*, record: models.Model, version: int) -> list[str]:
     seen = record.history.filter(version__lte=version).order_by("-version", "-history_id").first()
     if seen is None:
         return []
-    tracked = [f.name for f in seen.instance._meta.concrete_fields if f.name != "version"]
+    # The version and a last-changed time move with every change: they are not edits.
+    tracked = [
+        f.name
+        for f in seen.instance._meta.concrete_fields
+        if f.name != "version" and not getattr(f, "auto_now", False)
+    ]
     current = type(record).objects.get(pk=record.pk)
     return [f for f in tracked if not _same(getattr(seen.instance, f), getattr(current, f))]
 
@@ -555,6 +567,22 @@ def companies_set_published(*, companies: QuerySet, published: bool) -> int:
     return changed
 
 
+def import_record_create(
+    *, user, sheet: str, file_name: str, preview: str | None, counts: dict
+) -> ImportRecord:
+    """Record a confirmed import (who, which sheet and file, the rows created, updated and
+    left unchanged), inside the import's transaction; `user` may be None or anonymous."""
+    return ImportRecord.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        sheet=sheet,
+        file_name=file_name[:255],
+        preview=preview,
+        created=counts.get("new", 0),
+        updated=counts.get("update", 0),
+        unchanged=counts.get("skip", 0),
+    )
+
+
 def editors_group_sync() -> Group:
     """Create or update the Editors group with exactly the permissions editors need."""
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
@@ -568,3 +596,10 @@ def editors_group_sync() -> Group:
 def editors_group_sync_on_migrate(**kwargs) -> None:
     """post_migrate hook: permissions exist only once migrations have run."""
     editors_group_sync()
+
+
+def register_mark_demo() -> None:
+    """Record that the register holds the synthetic demo data, which every page then says."""
+    # Only the flag: a concurrent change's raised number must survive.
+    if not RegisterRevision.objects.filter(pk=1).update(is_demo=True):
+        RegisterRevision.objects.get_or_create(pk=1, defaults={"is_demo": True})

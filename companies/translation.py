@@ -1,13 +1,14 @@
 """Translated content (django-modeltranslation) and the history of translated models.
 
 The history app must see the translated columns, so it registers these models here,
-after modeltranslation has added them, as its documentation advises.
+after modeltranslation has added them, as its documentation advises. Every translated
+text is entered per language in the admin; an empty translation falls back to English.
 """
 
 import simple_history
 from modeltranslation.translator import TranslationOptions, translator
 
-from .models import Company, Sector
+from .models import Claim, Company, Sector
 
 
 class SectorTranslationOptions(TranslationOptions):
@@ -19,8 +20,15 @@ class CompanyTranslationOptions(TranslationOptions):
     fields = ("description",)
 
 
+class ClaimTranslationOptions(TranslationOptions):
+    fields = ("statement", "speaker", "source")
+    required_languages = {"en": ("speaker",)}
+
+
 translator.register(Sector, SectorTranslationOptions)
 translator.register(Company, CompanyTranslationOptions)
+translator.register(Claim, ClaimTranslationOptions)
 
 simple_history.register(Sector, app="companies")
 simple_history.register(Company, app="companies", excluded_fields=["updated_at"])
+simple_history.register(Claim, app="companies")

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_data
 from .feeds import NewResidentsFeed
 
 app_name = "companies"
@@ -17,4 +17,6 @@ urlpatterns = [
     path("sectors/<slug:slug>/", views.sector_detail, name="sector-detail"),
     path("claims/", views.claim_list, name="claim-list"),
     path("feed/", NewResidentsFeed(), name="feed"),
+    path("about/", views_data.about, name="about"),
+    path("downloads/", views_data.downloads_page, name="downloads"),
 ]

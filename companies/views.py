@@ -4,6 +4,8 @@ Every list starts from `Company.objects.published()`, so drafts never reach a pa
 every figure comes from companies/selectors.py, so a page and the API never disagree.
 """
 
+from datetime import UTC, date, datetime
+
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -196,39 +198,62 @@ def _without_blanks(query: QueryDict) -> QueryDict:
     return kept
 
 
-@require_safe
-def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    company = get_object_or_404(_published(), slug=slug)
-    series = selectors.company_figures_over_time(company_id=company.pk)
+def _timestamp(day: date) -> int:
+    """A day as Chart.js's linear axis takes it: milliseconds since 1970, midnight UTC."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000)
+
+
+def _company_chart(series: list[dict]) -> dict:
+    """The company's figures over time on a time axis to scale (a point per report, at
+    its date), carried values flagged so that charts.js draws them apart."""
+    ticks = [
+        {"value": _timestamp(row["reported_on"]), "label": date_format(row["reported_on"])}
+        for row in series
+    ]
+    datasets = []
+    for figure, label, axis in (
+        ("declared_investment", _("Declared investment"), "y"),
+        ("realised_investment", _("Realised investment"), "y"),
+        ("direct_jobs", _("Direct jobs"), "y1"),
+    ):
+        shown = [row[figure] for row in series]
+        datasets.append(
+            {
+                "label": label,
+                "data": [
+                    {"x": tick["value"], "y": _money(f.value) if axis == "y" else f.value}
+                    for tick, f in zip(ticks, shown, strict=True)
+                ],
+                "carried": [f.carried for f in shown],
+                "axis": axis,
+            }
+        )
     chart = _chart(
         kind="line",
-        labels=[date_format(row["reported_on"], "SHORT_DATE_FORMAT") for row in series],
-        datasets=[
-            {
-                "label": _("Declared investment"),
-                "data": [_money(row["declared_investment"]) for row in series],
-                "axis": "y",
-            },
-            {
-                "label": _("Realised investment"),
-                "data": [_money(row["realised_investment"]) for row in series],
-                "axis": "y",
-            },
-            {
-                "label": _("Direct jobs"),
-                "data": [row["direct_jobs"] for row in series],
-                "axis": "y1",
-            },
-        ],
+        labels=[],
+        datasets=datasets,
         axes={
             "y": {"title": _("US dollars"), "position": "left", "money": True},
             "y1": {"title": _("Direct jobs"), "position": "right"},
         },
     )
+    chart["time"] = {"title": _("Report date"), "ticks": ticks}
+    return chart
+
+
+@require_safe
+def company_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    company = get_object_or_404(_published(), slug=slug)
+    series = selectors.company_figures_over_time(company_id=company.pk)
     return render(
         request,
         "companies/company_detail.html",
-        {"company": company, "series": series, "chart": chart},
+        {
+            "company": company,
+            "series": series,
+            "latest": series[-1] if series else None,
+            "chart": _company_chart(series),
+        },
     )
 
 

@@ -418,9 +418,58 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_MAX_UPLOAD_MB = env.int("DJANGO_IMPORT_MAX_UPLOAD_MB", default=10)
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=5000)
 
+# --- The register's health (companies/health.py) ----------------------------------------
+
+# `manage.py register_health` exits with status 1 when a check finds more records than
+# its threshold; the admin's index marks it. A check without one (None) never alarms.
+REGISTER_HEALTH_THRESHOLDS = {
+    "without_recent_report": env.int("DJANGO_HEALTH_MAX_WITHOUT_RECENT_REPORT", default=None),
+    "missing_figure": env.int("DJANGO_HEALTH_MAX_MISSING_FIGURE", default=None),
+    "drafts": env.int("DJANGO_HEALTH_MAX_DRAFTS", default=None),
+    "sharp_fall": env.int("DJANGO_HEALTH_MAX_SHARP_FALLS", default=0),
+    "disagreeing_claims": env.int("DJANGO_HEALTH_MAX_DISAGREEING_CLAIMS", default=0),
+}
+# A figure "fell sharply" when a report gives less than (1 - this) of the previous one.
+HEALTH_SHARP_FALL = env.float("DJANGO_HEALTH_SHARP_FALL", default=0.5)
+
 # --- Backups ---------------------------------------------------------------------------
 
 # Where `make backup` writes; ship the files off the machine.
 BACKUP_DIR = env.path("DJANGO_BACKUP_DIR", default=BASE_DIR / "backups")
 # JSON dumps keep timestamps to the microsecond (Django's own cuts them to milliseconds).
 SERIALIZATION_MODULES = {"json": "ops.serializers"}
+
+# --- The register as open data ---------------------------------------------------------
+
+# Who publishes the register and under what licence its data may be reused: the footer
+# of every page, the about page, the downloads, the data package and the DCAT catalogue.
+PUBLISHER_NAME = env.str(
+    "DJANGO_PUBLISHER_NAME", default="Administration of the China–Belarus Industrial Park"
+)
+PUBLISHER_ADDRESS = env.str(
+    "DJANGO_PUBLISHER_ADDRESS",
+    default="Administration building, Great Stone Industrial Park, Smolevichi district, "
+    "Minsk region, Belarus",
+)
+PUBLISHER_EMAIL = env.str("DJANGO_PUBLISHER_EMAIL", default="opendata@industrialpark.example")
+PUBLISHER_URL = env.str("DJANGO_PUBLISHER_URL", default="https://industrialpark.example/")
+DATA_LICENSE_NAME = env.str("DJANGO_DATA_LICENSE_NAME", default="CC BY 4.0")
+DATA_LICENSE_TITLE = env.str(
+    "DJANGO_DATA_LICENSE_TITLE", default="Creative Commons Attribution 4.0 International"
+)
+DATA_LICENSE_URL = env.str(
+    "DJANGO_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("companies.context_processors.register")
+# The largest register (rows of all tables) offered as one XLSX workbook: openpyxl writes
+# some tens of thousands of cells a second, and the workbook must be built within a
+# request (gunicorn's timeout). CSV and JSON stream at any size.
+DOWNLOADS_XLSX_MAX_ROWS = env.int("DJANGO_DOWNLOADS_XLSX_MAX_ROWS", default=200_000)
+
+# Pages, API answers and downloads go out compressed to clients that accept gzip. Django's
+# gzip adds random padding to each response, which defeats BREACH's length comparisons.
+# After WhiteNoise, which answers static files itself from precompressed copies.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "django.middleware.gzip.GZipMiddleware",
+)

@@ -26,6 +26,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("api/v1/", include("companies.api.urls")),
+    path("", include("companies.urls_data")),
     # Swagger UI as a page and a script (?script=), so that no inline script runs.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
 ]

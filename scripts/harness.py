@@ -173,6 +173,70 @@ class Gunicorn:
         self.log.close()
 
 
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+class Nginx:
+    """nginx in the foreground with the repository's deploy/nginx.conf, on a loopback
+    port, in front of gunicorn on `upstreams` (loopback ports), its files in a temporary
+    folder. `replace` rewrites parts of the configuration (e.g. a rate for a load run)."""
+
+    def __init__(self, port: int, upstreams: list[int], replace: dict | None = None):
+        self.port = port
+        self.folder = Path(tempfile.mkdtemp(prefix="park-nginx-"))
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        servers = "\n".join(
+            f"    server 127.0.0.1:{upstream} max_fails=3 fail_timeout=10s;"
+            for upstream in upstreams
+        )
+        site = site.replace("    server app:8000 max_fails=3 fail_timeout=10s;", servers)
+        site = site.replace(
+            "listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;"
+        )
+        site = site.replace("alias /srv/static/;", f"alias {ROOT / 'staticfiles'}/;")
+        for old, new in (replace or {}).items():
+            if old not in site:
+                raise ValueError(f"not in deploy/nginx.conf: {old}")
+            site = site.replace(old, new)
+        (self.folder / "site.conf").write_text(site)
+        temp = "".join(
+            f"{kind}_temp_path {self.folder / kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (self.folder / "nginx.conf").write_text(
+            # One process as the invoking user: no worker user to grant the folder to.
+            f"daemon off;\nmaster_process off;\npid {self.folder / 'nginx.pid'};\n"
+            f"error_log {self.folder / 'error.log'} warn;\nevents {{}}\n"
+            f"http {{\ninclude /etc/nginx/mime.types;\naccess_log off;\n{temp}"
+            f"include {self.folder / 'site.conf'};\n}}\n"
+        )
+        self.process = subprocess.Popen(
+            [NGINX, "-c", str(self.folder / "nginx.conf"), "-p", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx did not start: {self.process.stderr.read().decode()}")
+            try:
+                if request(port, "/nginx-healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("nginx did not come up")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @dataclass
 class Answer:
     path: str

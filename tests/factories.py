@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from companies.models import Claim, Company, Report, Sector
 
@@ -58,7 +59,15 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     statement = "Residents from many countries."
     claimed_on = date(2020, 12, 31)
+    speaker = factory.Sequence(lambda n: f"Newspaper {n}")
     source = "Press release"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The texts are translated fields: given here in English, whatever language a
+        # test left active.
+        with translation.override("en"):
+            return super()._create(model_class, *args, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -104,7 +104,7 @@ def claims(register):
             direct_jobs=100,
             direct_jobs_qualifier="more_than",
         ),
-        draft=ClaimFactory(statement="An unchecked rumour.", is_published=False),
+        draft=ClaimFactory(statement="An unchecked rumour.", companies=9, is_published=False),
     )
 
 
@@ -115,6 +115,7 @@ def _report(company, day, declared, realised, jobs):
         declared_investment=Decimal(declared),
         realised_investment=Decimal(realised) if realised else None,
         direct_jobs=jobs,
+        source=f"Annual report {day.year}",
     )
 
 

@@ -144,12 +144,15 @@ FUZZ = settings(
 # schema expresses (a wrong password, a name already taken, an exit before residence),
 # and those answer 4xx by design.
 EXCLUDED = [positive_data_acceptance]
+# The in-process transport hands over the body as sent; compressed bodies are the
+# proxy's and the browser's business, tested in test_feed_and_transport.
+PLAIN = {"Accept-Encoding": "identity"}
 
 
 @schemathesis.pytest.from_fixture("api_schema").parametrize()
 @FUZZ
 def test_api_keeps_to_its_schema_for_anonymous_clients(case):
-    case.call_and_validate(excluded_checks=EXCLUDED)
+    case.call_and_validate(headers=PLAIN, excluded_checks=EXCLUDED)
 
 
 @(
@@ -160,4 +163,6 @@ def test_api_keeps_to_its_schema_for_anonymous_clients(case):
 @settings(FUZZ, max_examples=25)
 def test_api_keeps_to_its_schema_for_an_editors_writes(case, editor):
     _, token = AuthToken.objects.create(user=editor)
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=EXCLUDED)
+    case.call_and_validate(
+        headers={**PLAIN, "Authorization": f"Token {token}"}, excluded_checks=EXCLUDED
+    )

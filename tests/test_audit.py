@@ -108,12 +108,16 @@ def test_creating_changing_and_deleting_sectors_and_claims_is_recorded(editor_cl
     sector = Sector.objects.get()
     page = editor_client.get(admin_url(sector))
     editor_client.post(admin_url(sector), form_data(page, name_en="Biomedicine and pharma"))
-    editor_client.post(admin_url(sector, "delete"), {"post": "yes"})
+    sector.refresh_from_db()
+    editor_client.post(
+        admin_url(sector, "delete"), {"post": "yes", "loaded_version": sector.version}
+    )
 
     claim_form = {
-        "statement": "Over 1,000 jobs.",
+        "statement_en": "Over 1,000 jobs.",
         "claimed_on": "2021-06-30",
-        "source": "Press release",
+        "speaker_en": "BelTA",
+        "source_en": "Press release",
         "direct_jobs": "1000",
         "direct_jobs_qualifier": "more_than",
         "companies_qualifier": "exactly",
@@ -123,7 +127,9 @@ def test_creating_changing_and_deleting_sectors_and_claims_is_recorded(editor_cl
     }
     editor_client.post(reverse("admin:companies_claim_add"), claim_form)
     claim = Claim.objects.get()
-    editor_client.post(admin_url(claim, "delete"), {"post": "yes"})
+    editor_client.post(
+        admin_url(claim, "delete"), {"post": "yes", "loaded_version": claim.version}
+    )
 
     for model, types in ((Sector, ["-", "~", "+"]), (Claim, ["-", "+"])):
         history = model.history.all()
@@ -133,7 +139,10 @@ def test_creating_changing_and_deleting_sectors_and_claims_is_recorded(editor_cl
 
 def test_deleting_a_company_records_it_and_its_reports(editor_client, editor, company):
     ReportFactory(company=company)
-    response = editor_client.post(admin_url(company, "delete"), {"post": "yes"})
+    company.refresh_from_db()
+    response = editor_client.post(
+        admin_url(company, "delete"), {"post": "yes", "loaded_version": company.version}
+    )
     assert response.status_code == 302
     assert not Company.objects.exists()
     assert Company.history.first().history_type == "-"

@@ -160,7 +160,7 @@ def test_json_restore_replaces_what_was_there(register, tmp_path):
     dump = tmp_path / "park.json"
     call_command("backup", format="json", output=dump)
     Company.objects.filter(name="Neman Logistics").delete()
-    ClaimFactory(statement="Added after the backup.")
+    ClaimFactory(statement="Added after the backup.", companies=1)
     call_command("restore", str(dump), interactive=False)
     assert Company.objects.filter(name="Neman Logistics").exists()
     assert not Claim.objects.filter(statement="Added after the backup.").exists()
@@ -190,3 +190,120 @@ def test_a_pg_dump_cannot_be_restored_into_sqlite(db, tmp_path):
     dump.write_bytes(b"PGDMP")
     with pytest.raises(CommandError, match="restores into PostgreSQL only"):
         call_command("restore", str(dump), interactive=False)
+
+
+# --- All or nothing: a bad backup leaves the register as it was -------------------------
+
+
+def register_rows() -> dict:
+    """What a bad restore must not change: every company with its version."""
+    return dict(Company.objects.values_list("name", "version"))
+
+
+def refused(path: Path, message: str) -> None:
+    with pytest.raises(CommandError, match=message) as refusal:
+        call_command("restore", str(path), interactive=False)
+    assert "\n" not in str(refusal.value)
+    assert str(refusal.value).endswith("The register is unchanged.")
+
+
+@pytest.fixture
+def json_backup(register, tmp_path):
+    dump = tmp_path / "park.json"
+    call_command("backup", format="json", output=dump)
+    return dump
+
+
+def write(tmp_path: Path, name: str, content) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return path
+
+
+def test_a_truncated_json_backup_is_refused_and_the_register_kept(json_backup, tmp_path):
+    before = register_rows()
+    text = json_backup.read_text()
+    refused(write(tmp_path, "cut.json", text[: len(text) // 2]), "not valid JSON")
+    assert register_rows() == before
+
+
+def test_a_truncated_compressed_backup_is_refused_and_the_register_kept(register, tmp_path):
+    dump = tmp_path / "park.json.gz"
+    call_command("backup", format="json", output=dump)
+    before = register_rows()
+    data = dump.read_bytes()
+    refused(write(tmp_path, "cut.json.gz", data[: len(data) // 2]), "cannot be read")
+    refused(write(tmp_path, "noise.json.gz", os.urandom(2000)), "cannot be read")
+    assert register_rows() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("GIF89a not json at all", "not valid JSON"),
+        ({"companies": []}, "a list of objects was expected"),
+        ([{"name": "Huaxin Telecom"}], "object 1: not a model object"),
+        ([{"model": "companies.nothing", "pk": 1, "fields": {}}], "unknown model"),
+        ([{"model": "nothing", "pk": 1, "fields": {}}], "unknown model"),
+        (
+            [{"model": "companies.company", "pk": 1, "fields": {"name": "X", "colour": "red"}}],
+            "companies.company has no field 'colour'",
+        ),
+    ],
+)
+def test_garbage_or_wrong_model_json_is_refused_and_the_register_kept(
+    json_backup, tmp_path, content, message
+):
+    before = register_rows()
+    refused(write(tmp_path, "bad.json", content), message)
+    assert register_rows() == before
+
+
+def test_a_backup_that_fails_while_loading_changes_nothing(json_backup, tmp_path):
+    # Well-formed and of known models and fields, but its company names a sector that
+    # no row provides: found only while loading, after the flush.
+    objects = json.loads(json_backup.read_text())
+    objects = [item for item in objects if item["model"] != "companies.sector"]
+    before = register_rows()
+    refused(write(tmp_path, "orphans.json", objects), "could not be loaded, nothing changed")
+    assert register_rows() == before
+
+
+def test_after_a_json_restore_a_new_company_inherits_no_deleted_companys_history(
+    register, tmp_path
+):
+    gone = CompanyFactory(name="Gone Textiles")
+    gone_id = gone.pk
+    services.company_delete(company=gone)
+    assert Company.history.filter(id=gone_id).exists()
+    dump = tmp_path / "park.json"
+    call_command("backup", format="json", output=dump)
+    call_command("restore", str(dump), interactive=False)
+    newcomer = CompanyFactory(name="Newcomer Optics")
+    assert newcomer.pk != gone_id
+    assert [entry.history_type for entry in newcomer.history.all()] == ["+"]
+    # The history tables' own ids go on after the restored entries too.
+    assert newcomer.history.get().history_id > max(
+        Company.history.exclude(id=newcomer.pk).values_list("history_id", flat=True)
+    )
+
+
+@pytest.fixture
+def pg_dump_backup(register, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump and pg_restore need PostgreSQL")
+    dump = tmp_path / "park.dump"
+    call_command("backup", output=dump)
+    return dump
+
+
+def test_a_truncated_dump_is_refused_and_the_register_kept(pg_dump_backup, tmp_path):
+    before = register_rows()
+    data = pg_dump_backup.read_bytes()
+    refused(write(tmp_path, "cut.dump", data[: len(data) * 3 // 4]), "not a complete pg_dump")
+    refused(write(tmp_path, "head.dump", data[:200]), "not a complete pg_dump")
+    refused(write(tmp_path, "noise.dump", b"PGDMP" + os.urandom(3000)), "not a complete pg_dump")
+    assert register_rows() == before

@@ -134,7 +134,8 @@ def demo(transactional_db):
 @pytest.mark.parametrize(
     "path",
     ["/en/", "/ru/", "/zh-hans/", "/en/companies/", "/en/companies/huaxin-composites/",
-     "/en/countries/", "/en/sectors/", "/en/claims/", "/en/no-such-page/"],
+     "/en/countries/", "/en/sectors/", "/en/claims/", "/en/about/", "/en/downloads/",
+     "/en/no-such-page/"],
 )  # fmt: skip
 def test_public_pages_run_under_the_policy(page, demo, path):
     response = page.goto(path)

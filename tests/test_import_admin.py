@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from companies import selectors
-from companies.models import Company, Report
+from companies.models import Company, ImportRecord, Report
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory, UserFactory
 from tests.sheets import (
     COMPANY_COLUMNS,
@@ -122,7 +122,7 @@ def test_good_companies_file_is_previewed_then_imported(
         (3, "skip"),
         (4, "update"),
     ]
-    assert "1 to create, 1 to update, 1 unchanged." in previewed.content.decode()
+    assert "1 to create, 1 to update, 1 unchanged, 0 refused." in previewed.content.decode()
     assert register_dump() == before  # the preview wrote nothing
 
     done = confirm(editor_client, "company", previewed)
@@ -567,8 +567,12 @@ def test_reimporting_an_export_changes_nothing(tricky_register, editor_client, f
     assert (result.created, result.updated) == (0, 0)
     assert result.unchanged == (Company if model == "company" else Report).objects.count()
     confirm(editor_client, model, previewed)
-    # Nothing written, apart from the admin's log of who imported (nothing here).
-    assert register_dump() == before
+    # Nothing written but the record that the editor imported the file.
+    after = register_dump()
+    (record,) = ImportRecord.objects.values_list("file_name", "created", "updated", "unchanged")
+    assert record == (f"export.{fmt}", 0, 0, result.unchanged)
+    after["companies.ImportRecord"] = before["companies.ImportRecord"]
+    assert after == before
 
 
 def test_an_exported_sheet_edited_and_reimported_updates_only_what_changed(

@@ -203,8 +203,8 @@ def test_command_refuses_an_unknown_user(db, tmp_path):
 
 
 def test_command_rejects_an_unknown_model(tmp_path):
-    with pytest.raises(CommandError, match="argument --model: invalid choice: 'claims'"):
-        call_command("import_register", str(tmp_path / "x.csv"), "--model", "claims")
+    with pytest.raises(CommandError, match="argument --model: invalid choice: 'sectors'"):
+        call_command("import_register", str(tmp_path / "x.csv"), "--model", "sectors")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no server to lose.")

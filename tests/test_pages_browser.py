@@ -229,6 +229,8 @@ MAIN_PAGES = [
     "/ru/sectors/",
     "/zh-hans/sectors/logistics/",
     "/en/claims/",
+    "/en/about/",
+    "/zh-hans/downloads/",
     "/en/no-such-page/",
 ]
 

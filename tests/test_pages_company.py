@@ -29,15 +29,45 @@ def test_company_page_shows_everything_public_about_a_resident(client, register)
     assert 'href="/en/sectors/electronics/">Electronics</a>' in html
 
 
-def test_company_figures_over_time_carry_a_missing_figure_forward(client, register):
+def test_company_figures_over_time_carry_a_missing_figure_forward_marked(client, register):
     response = client.get("/en/companies/alpha-telecom/")
     chart = chart_data(response, "chart-company")
     declared, realised, jobs = chart["datasets"]
-    assert chart["labels"] == ["12/31/2017", "12/31/2019"]
-    assert declared["data"] == [10e6, 12e6]
-    assert realised["data"] == [1e6, 4e6]
-    assert jobs["data"] == [20, 20]  # the 2019 report gave no jobs
-    assert "Dec. 31, 2019 $12,000,000 $4,000,000 20 Annual report" in text(response)
+    assert [tick["label"] for tick in chart["time"]["ticks"]] == ["Dec. 31, 2017", "Dec. 31, 2019"]
+    assert [point["y"] for point in declared["data"]] == [10e6, 12e6]
+    assert [point["y"] for point in realised["data"]] == [1e6, 4e6]
+    assert [point["y"] for point in jobs["data"]] == [20, 20]  # the 2019 report gave no jobs
+    assert (declared["carried"], jobs["carried"]) == ([False, False], [False, True])
+    page = text(response)
+    assert (
+        "Dec. 31, 2019 $12,000,000 $4,000,000 20 * Carried forward from the report of "
+        "Dec. 31, 2017 (Annual report 2017) Annual report 2019" in page
+    )
+    assert "* Carried forward: the report of that row left the figure out" in page
+    html = response.content.decode()
+    assert html.count('class="num carried"') == 1
+    assert html.count('<span class="carried-mark" aria-hidden="true">*</span>') == 2
+
+
+def test_company_chart_time_axis_is_to_scale(client, db):
+    company = CompanyFactory(name="Uneven Reporter")
+    for day in ("2019-10-19", "2019-12-31", "2022-12-31"):
+        ReportFactory(company=company, reported_on=day)
+    chart = chart_data(client.get(company.get_absolute_url()), "chart-company")
+    first, second, third = (tick["value"] for tick in chart["time"]["ticks"])
+    day_ms = 24 * 3600 * 1000
+    assert (second - first, third - second) == (73 * day_ms, 1096 * day_ms)
+    for dataset in chart["datasets"]:
+        assert [point["x"] for point in dataset["data"]] == [first, second, third]
+
+
+def test_latest_figures_name_the_date_and_source_of_their_reports(client, register):
+    page = text(client.get("/en/companies/alpha-telecom/"))
+    assert (
+        "Declared investment $12,000,000 From the report of Dec. 31, 2019 "
+        "Source: Annual report 2019" in page
+    )
+    assert "Direct jobs 20 From the report of Dec. 31, 2017 Source: Annual report 2017" in page
 
 
 def test_former_resident_shows_when_and_why_it_left(client, register):
@@ -131,7 +161,8 @@ def test_country_and_sector_query_counts_do_not_grow_with_page_size(
         with CaptureQueriesContext(connection) as queries:
             assert client.get(address).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 4
+    # With the footer's register status (its last change, whether it is the demo).
+    assert counts[0] == counts[1] <= 5
 
 
 def test_company_page_query_count_does_not_grow_with_its_reports(client, db):
@@ -148,4 +179,8 @@ def test_company_page_query_count_does_not_grow_with_its_reports(client, db):
 def test_company_chart_leaves_a_gap_before_a_figure_is_first_reported(client, register):
     chart = chart_data(client.get(register.beta.get_absolute_url()), "chart-company")
     declared, realised, jobs = chart["datasets"]
-    assert (declared["data"], realised["data"], jobs["data"]) == ([5e6], [None], [8])
+    assert [[p["y"] for p in d["data"]] for d in (declared, realised, jobs)] == [
+        [5e6],
+        [None],
+        [8],
+    ]

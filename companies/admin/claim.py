@@ -2,21 +2,40 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from companies import selectors
 from companies.models import Claim
+from companies.resources import ClaimResource
 
+from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
+from .importexport import RegisterImportExport
+from .versioning import VersionedForm
 
 
 @admin.register(Claim)
-class ClaimAdmin(RegisterHistoryAdmin):
-    list_display = ("claimed_on", "statement", "register_agrees", "is_published")
-    list_filter = ("is_published",)
-    search_fields = ("statement", "source")
+class ClaimAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAdmin):
+    form = VersionedForm
+    resource_classes = [ClaimResource]
+    list_display = ("claimed_on", "speaker", "register_agrees", "is_reference", "is_published")
+    list_filter = ("is_published", "is_reference", AttentionFilter)
+    search_fields = ("statement", "speaker", "source")
     readonly_fields = ("register_figures",)
     fieldsets = (
-        (None, {"fields": ("statement", "claimed_on", "date_is_approximate", "source")}),
+        (
+            None,
+            {
+                "fields": (
+                    "claimed_on",
+                    "date_is_approximate",
+                    "speaker",
+                    "source",
+                    "statement",
+                    "is_reference",
+                )
+            },
+        ),
         (
             _("Stated figures"),
             {
@@ -29,7 +48,7 @@ class ClaimAdmin(RegisterHistoryAdmin):
             },
         ),
         (_("The register as of the claim's date"), {"fields": ("register_figures",)}),
-        (None, {"fields": ("is_published",)}),
+        (None, {"fields": ("is_published", "loaded_version")}),
     )
 
     @admin.display(description=_("register agrees"), boolean=True)

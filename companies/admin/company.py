@@ -11,6 +11,7 @@ from companies import services
 from companies.models import Company
 from companies.resources import CompanyResource
 
+from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
 from .importexport import RegisterImportExport
 from .report import ReportInline
@@ -33,7 +34,13 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
         "direct_jobs",
         "is_published",
     )
-    list_filter = (("country", CountryFilter), "sector", "status", "is_published")
+    list_filter = (
+        ("country", CountryFilter),
+        "sector",
+        "status",
+        "is_published",
+        AttentionFilter,
+    )
     list_select_related = ("sector",)
     search_fields = ("name", "legal_name")
     prepopulated_fields = {"slug": ("name",)}

@@ -4,6 +4,9 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,7 +15,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from companies.resources import CHANGE_REASON_MAX
 
-from .versioning import register_write
+from .versioning import register_write, stale_delete_refusal
 
 
 class ReadableHistory(HistoricalRecordContextHelper):
@@ -46,6 +49,7 @@ def _empty(value) -> bool:
 class RegisterHistoryAdmin(SimpleHistoryAdmin):
     """History with readable diffs, and restores that are safe like any other save."""
 
+    delete_confirmation_template = "admin/companies/delete_confirmation.html"
     # Bookkeeping that every change moves, not an edit worth showing.
     history_hidden_fields = ("id", "version", "created_at")
 
@@ -100,6 +104,13 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return super().delete_view(request, object_id, extra_context)
         with register_write(self.model):
+            record = self.get_object(request, unquote(object_id))
+            if record is not None and request.POST.get("post"):
+                refusal = stale_delete_refusal(record, request.POST.get("loaded_version"))
+                if refusal:
+                    # Back to the confirmation, which now lists the record as it is.
+                    self.message_user(request, refusal, messages.ERROR)
+                    return HttpResponseRedirect(request.get_full_path())
             return super().delete_view(request, object_id, extra_context)
 
     def delete_queryset(self, request, queryset):

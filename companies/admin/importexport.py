@@ -5,14 +5,19 @@ with `manage.py import_register`."""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ExportForm
 
 from companies import imports
+from companies.models import ImportRecord
+from companies.resources import import_confirmed_message
 
 
 class RegisterConfirmImportForm(ConfirmImportForm):
@@ -55,7 +60,51 @@ class RegisterImportExport(ImportExportMixin):
         kwargs = super().get_import_data_kwargs(**kwargs)
         if isinstance(form, RegisterConfirmImportForm):
             kwargs["expected_revision"] = form.cleaned_data["register_revision"]
+            # The preview's file name in the waiting storage is unique: it names the
+            # preview, so that confirming it twice imports nothing the second time.
+            kwargs["preview"] = form.cleaned_data["import_file_name"]
         return kwargs
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """Import a previewed file once: a second confirmation (a double submit, the back
+        button), a confirmation of an expired preview and one after the register changed
+        since the preview each import nothing and say why."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if not form.is_valid():
+            return super().process_import(request, **kwargs)
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        data = storage.read()
+        if data is None:
+            return self._nothing_imported(request, self._preview_gone(storage.name))
+        try:
+            dataset = input_format.create_dataset(data)
+        except imports.SheetError as error:
+            return self._nothing_imported(request, *map(str, error.problems))
+        result = self.process_dataset(dataset, form, request, **kwargs)
+        if not result.problems:
+            storage.remove()
+        return self.process_result(result, request)
+
+    def _preview_gone(self, preview: str) -> str:
+        done = ImportRecord.objects.filter(preview=preview).select_related("user").first()
+        if done is not None:
+            return import_confirmed_message(done)
+        return gettext(
+            "This preview is no longer available (previews wait for a day), so nothing was "
+            "imported. Upload the file again to see an up-to-date preview."
+        )
+
+    def _nothing_imported(self, request, *reasons: str):
+        messages.error(request, " ".join([gettext("Nothing was imported."), *reasons]))
+        return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, imports.SheetError):
@@ -65,16 +114,7 @@ class RegisterImportExport(ImportExportMixin):
 
     def process_result(self, result, request):
         if result.problems:
-            messages.error(
-                request,
-                " ".join(
-                    [gettext("Nothing was imported.")]
-                    + [str(problem) for problem in result.problems]
-                ),
-            )
-            return HttpResponseRedirect(
-                reverse("admin:{}_{}_import".format(*self.get_model_info()))
-            )
+            return self._nothing_imported(request, *map(str, result.problems))
         return super().process_result(result, request)
 
     def add_success_message(self, result, request):

@@ -6,10 +6,12 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from companies.models import Sector
 
 from .history import RegisterHistoryAdmin
+from .versioning import VersionedForm
 
 
 @admin.register(Sector)
 class SectorAdmin(RegisterHistoryAdmin, TabbedTranslationAdmin):
+    form = VersionedForm
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from companies import services
 
+NO_VERSION = _(
+    "This form does not say which version of the record it was opened at. Reload the page "
+    "and apply your changes again."
+)
+
 
 class VersionedForm(forms.ModelForm):
     """A change form that refuses to save over a change made since it was opened.
@@ -52,13 +57,7 @@ class VersionedForm(forms.ModelForm):
     def lock(self, loaded_version: int | None) -> None:
         """Lock the record until the save, refusing if it changed since it was loaded."""
         if loaded_version is None:
-            raise ValidationError(
-                _(
-                    "This form does not say which version of the record it was opened "
-                    "at. Reload the page and apply your changes again."
-                ),
-                code="no_version",
-            )
+            raise ValidationError(NO_VERSION, code="no_version")
         try:
             current = services.record_lock(record=self.instance, expected_version=loaded_version)
         except services.StaleWrite as stale:
@@ -68,6 +67,20 @@ class VersionedForm(forms.ModelForm):
         for field in self.instance._meta.concrete_fields:
             if not field.editable and not field.primary_key:
                 setattr(self.instance, field.attname, getattr(current, field.attname))
+
+
+def stale_delete_refusal(record: models.Model, loaded_version: str | None) -> str:
+    """Why deleting `record` from a confirmation page opened at `loaded_version` is
+    refused ('' when it is not): the record changed since, or the page does not say."""
+    try:
+        version = int(loaded_version or "")
+    except ValueError:
+        return str(NO_VERSION)
+    try:
+        services.record_lock(record=record, expected_version=version)
+    except services.StaleWrite as stale:
+        return str(stale)
+    return ""
 
 
 class InlineVersionedForm(VersionedForm):

@@ -6,16 +6,12 @@ resident_since, exited_on, exit_reason, description, website, declared_investmen
 realised_investment, direct_jobs, is_published, updated_at.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 
-from companies.spreadsheets import spreadsheet_safe
+from companies.spreadsheets import csv_chunks
 
 from .renderers import CSVRenderer, NDJSONRenderer, dumps
 from .serializers import CompanySerializer, country_name_and_flag
@@ -43,39 +39,19 @@ CSV_COLUMNS = {
 }
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return spreadsheet_safe(value)
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
     language = get_language()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(
+    return csv_chunks(
+        header=CSV_COLUMNS,
+        rows=(
             [
-                _cell(
-                    country_name_and_flag(language, row["country"])[0] if key is None else row[key]
-                )
+                country_name_and_flag(language, row["country"])[0] if key is None else row[key]
                 for key in CSV_COLUMNS.values()
             ]
-        )
-        if count % ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+            for row in rows
+        ),
+        per_chunk=ROWS_PER_CHUNK,
+    )
 
 
 def _ndjson_chunks(rows: Iterable[dict], serializer: CompanySerializer) -> Iterator[bytes]:

@@ -174,5 +174,15 @@ def number_page(
     return Page(rows=rows, next_url=next_url, previous_url=previous_url, links=links, count=count)
 
 
-def link_header(links: dict[str, str]) -> str:
-    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+# Every response header together must fit a proxy's header buffer (nginx's default
+# proxy_buffer_size is 4 KB, and the rest of the headers take about 1.5 KB): a Link
+# repeats the request's URL once per rel, so a long query string could overflow it into
+# a 502. Beyond this the links are in the body only (`next`, `previous`).
+LINK_HEADER_MAX_BYTES = 2048
+
+
+def link_headers(links: dict[str, str]) -> dict[str, str]:
+    """{"Link": ...} for the page's links (RFC 8288), or {} when it would exceed
+    LINK_HEADER_MAX_BYTES."""
+    value = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+    return {"Link": value} if len(value.encode()) <= LINK_HEADER_MAX_BYTES else {}

@@ -456,7 +456,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
             body["next"] = page.next_url
             body["previous"] = page.previous_url
             body["results"] = [serializer.to_representation(row) for row in page.rows]
-            return Response(body, headers={"Link": pagination.link_header(page.links)})
+            return Response(body, headers=pagination.link_headers(page.links))
 
         return self.conditional(request, build)
 
@@ -770,7 +770,7 @@ class CountriesView(FiguresView):
 
     def figures(self, day: date, scope: dict) -> dict:
         language = get_language()
-        rows = selectors.park_totals_by(group="country", as_of=day, **scope)
+        rows = selectors.park_countries(as_of=day, **scope)
         results = []
         for row in rows:
             name, flag = country_name_and_flag(language, row["country"])

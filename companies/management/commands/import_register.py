@@ -14,9 +14,9 @@ RECONNECT_DELAYS = (0, 0.5, 1, 2, 4, 8)
 
 class Command(BaseCommand):
     help = (
-        "Import a companies or reports sheet (CSV or XLSX, the columns of an admin export). "
-        "All or nothing: one bad row refuses the file, and every bad row is listed with its "
-        "line. The sheet's kind comes from its header unless --model says it."
+        "Import a companies, reports or claims sheet (CSV or XLSX, the columns of an admin "
+        "export). All or nothing: one bad row refuses the file, and every bad row is listed "
+        "with its line. The sheet's kind comes from its header unless --model says it."
     )
 
     def add_arguments(self, parser):
@@ -47,6 +47,7 @@ class Command(BaseCommand):
             self._refuse(path, error.problems)
         resource_class = imports.resource_for(headers=dataset.headers, model=model)
         self._connect()
+        started = time.monotonic()
         editor = self._editor(user)
         with tqdm(
             total=len(dataset),
@@ -67,6 +68,10 @@ class Command(BaseCommand):
         if result.problems:
             self._refuse(path, result.problems)
         self._summary(result, refused=0)
+        # On stderr, beside the progress bar: stdout stays the counts a script reads.
+        self.stderr.write(
+            f"{path.name}: {len(dataset)} rows in {time.monotonic() - started:.1f} s"
+        )
         if dry_run:
             self.stdout.write("dry run: nothing was written")
 

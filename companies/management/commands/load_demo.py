@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from companies import demo
+from companies import demo, services
 
 
 class Command(BaseCommand):
@@ -40,6 +40,7 @@ class Command(BaseCommand):
             say(self.style.SUCCESS("Demo register loaded."))
         else:
             say("Demo register already present; nothing changed.")
+        services.register_mark_demo()
         if with_editor:
             demo.demo_editor_ensure()
             say(f"Demo editor: {demo.DEMO_EDITOR} / {demo.DEMO_EDITOR_PASSWORD} (local use only).")

@@ -38,7 +38,60 @@
       };
       first = false;
     });
+    if (spec.time) {
+      result.x = timeAxis(spec.time);
+    }
     return result;
+  }
+
+  // Dates to scale: a linear axis of timestamps (ms), ticked at the report dates and
+  // labelled as the page writes them, so no date adapter is needed.
+  function timeAxis(time) {
+    var labels = {};
+    time.ticks.forEach(function (tick) {
+      labels[tick.value] = tick.label;
+    });
+    var values = time.ticks.map(function (tick) { return tick.value; });
+    var first = Math.min.apply(null, values);
+    var last = Math.max.apply(null, values);
+    // A margin of 3% of the span (or a month around a single report) keeps end points visible.
+    var margin = Math.max((last - first) * 0.03, 30 * 24 * 3600 * 1000);
+    return {
+      type: "linear",
+      position: "bottom",
+      min: first - margin,
+      max: last + margin,
+      title: { display: true, text: time.title },
+      afterBuildTicks: function (axis) {
+        axis.ticks = values.map(function (value) { return { value: value }; });
+      },
+      ticks: {
+        autoSkip: true,
+        maxRotation: 0,
+        callback: function (value) { return labels[value]; }
+      }
+    };
+  }
+
+  // A carried value (the report left the figure out) is a hollow point reached by a
+  // dashed line; the table marks the same values.
+  function carriedStyle(drawn, carried, colour) {
+    drawn.pointBackgroundColor = function (context) {
+      return carried[context.dataIndex] ? "#fff" : colour;
+    };
+    drawn.pointRadius = function (context) {
+      return carried[context.dataIndex] ? 5 : 3;
+    };
+    drawn.segment = {
+      borderDash: function (context) {
+        return carried[context.p1DataIndex] ? [6, 4] : undefined;
+      }
+    };
+  }
+
+  function timeLabel(time, value) {
+    var tick = time.ticks.filter(function (t) { return t.value === value; })[0];
+    return tick ? tick.label : "";
   }
 
   function draw(canvas) {
@@ -57,9 +110,13 @@
         borderColor: colour,
         borderWidth: 2,
         pointRadius: 3,
-        isMoney: Boolean(spec.axes[dataset.axis].money)
+        isMoney: Boolean(spec.axes[dataset.axis].money),
+        carried: dataset.carried
       };
       drawn[spec.horizontal ? "xAxisID" : "yAxisID"] = dataset.axis;
+      if (dataset.carried) {
+        carriedStyle(drawn, dataset.carried, colour);
+      }
       return drawn;
     });
     // The box stays hidden without JavaScript; it must be shown before Chart.js sizes it.
@@ -84,10 +141,14 @@
           legend: { position: "bottom" },
           tooltip: {
             callbacks: {
+              title: function (items) {
+                return spec.time && items.length ? timeLabel(spec.time, items[0].parsed.x) : undefined;
+              },
               label: function (context) {
                 var value = spec.horizontal ? context.parsed.x : context.parsed.y;
                 var shown = context.dataset.isMoney ? money.format(value) : counts.format(value);
-                return context.dataset.label + ": " + shown;
+                var carried = context.dataset.carried && context.dataset.carried[context.dataIndex];
+                return context.dataset.label + ": " + shown + (carried ? " *" : "");
               }
             }
           }
@@ -98,6 +159,10 @@
     var table = figure && figure.querySelector("details.chart-data");
     if (table) {
       table.open = false;
+    }
+    var legend = figure && figure.querySelector("figcaption.legend");
+    if (legend) {
+      legend.hidden = false;
     }
   }
 

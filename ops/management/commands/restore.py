@@ -1,4 +1,3 @@
-import subprocess
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,9 +7,10 @@ from ops import backups
 
 class Command(BaseCommand):
     help = (
-        "Replace the whole register by a backup made with `manage.py backup`: a .dump "
-        "file through pg_restore, a .json[.gz] file through migrate, flush and loaddata. "
-        "Stop the app first."
+        "Replace the whole register by a backup made with `manage.py backup`, all or "
+        "nothing: the file is read and checked whole first, then a .dump file goes through "
+        "pg_restore in one transaction, a .json[.gz] file through flush and loaddata in one "
+        "transaction. Stop the app first."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +31,6 @@ class Command(BaseCommand):
                 raise CommandError("Restore cancelled.")
         try:
             backups.restore(path=file)
-        except subprocess.CalledProcessError as error:
-            raise CommandError(f"{file}: pg_restore failed: {error.stderr.strip()}") from error
+        except backups.BackupInvalid as error:
+            raise CommandError(f"{file}: {error} The register is unchanged.") from None
         self.stdout.write(f"Restored {file}.")

@@ -14,7 +14,7 @@ def ledger_build(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0003_search_trigram_indexes'),
+        ('companies', '0011_claims_speakers_translated'),
     ]
 
     operations = [

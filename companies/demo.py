@@ -460,6 +460,7 @@ def synthetic_load(
         with transaction.atomic():
             services.register_lock()
             services.ledger_snapshots_extend()
+            services.ledger_cluster()
         services.register_touch()
         _analyze_after_load()
     return added

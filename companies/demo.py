@@ -469,8 +469,9 @@ def synthetic_load(
 def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, list[dict]]:
     """The synthetic company number `index` and its reports, as field values (attnames).
 
-    Its current figures are set here from the reports built beside them, as
-    company_refresh_figures would set them, to spare a second pass over a large register."""
+    Its current figures, with their reports' dates and sources, are set here from the
+    reports built beside them, as company_refresh_figures would set them, to spare a
+    second pass over a large register."""
     rng = random.Random(index)
     country = rng.choice(SYNTHETIC_COUNTRIES)
     prefix = rng.choice(NAME_PREFIXES[country])
@@ -490,7 +491,13 @@ def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, 
                 "source": f"Annual report {year}",
             }
         )
-    latest = reports[-1] if reports else {}
+    latest = {}
+    for report in reports:  # oldest first: the last report with a figure gives it
+        for figure in selectors.FIGURES:
+            if report[figure] is not None:
+                latest[figure] = report[figure]
+                latest[f"{figure}_reported_on"] = report["reported_on"]
+                latest[f"{figure}_source"] = report["source"]
     company = {
         "name": name,
         "slug": f"synthetic-{index + 1:07d}",
@@ -502,6 +509,11 @@ def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, 
         "description_en": f"{name} is a synthetic resident for benchmarks.",
         "is_published": rng.random() > 0.02,
         **{figure: latest.get(figure) for figure in selectors.FIGURES},
+        **{
+            f"{figure}{suffix}": latest.get(f"{figure}{suffix}")
+            for figure in selectors.FIGURES
+            for suffix in ("_reported_on", "_source")
+        },
     }
     return company, reports
 

@@ -1,20 +1,82 @@
 """The one FilterSet for companies: the API and the listing pages read the same query string.
 
 `/api/v1/companies/?country=CN&country=BY&q=pharma` and `/companies/?country=CN&...` mean
-the same thing.
+the same thing. With `as_of=YYYY-MM-DD` the set is the register as of that day (the
+companies whose residence had begun by then), and `status`, the figure ranges and the
+figure orderings answer for that day.
 """
+
+import re
+from datetime import date
+from functools import cache
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_filters.fields import ModelMultipleChoiceField, MultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from . import selectors
+from . import params, selectors
 from .models import SEARCHED_FIELDS, Company, Sector
+
+# The earliest day the register can answer for: no report is dated before it.
+EARLIEST_DAY = date(2010, 1, 1)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def day_parse(raw: str, *, name: str = "as_of") -> date:
+    """A day written YYYY-MM-DD, from EARLIEST_DAY to today; raises ValidationError
+    naming the parameter `name` and the reason. The one parser of `as_of`."""
+    try:
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(
+            _("'%(value)s' is not a date; write it YYYY-MM-DD."),
+            code="invalid",
+            params={"value": raw},
+        ) from None
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            _("%(name)s cannot be after today (%(today)s): the register has no future."),
+            code="future_date",
+            params={"name": name, "today": today.isoformat()},
+        )
+    if day < EARLIEST_DAY:
+        raise ValidationError(
+            _("%(name)s cannot be before %(earliest)s: the register has no figures so old."),
+            code="implausible_date",
+            params={"name": name, "earliest": EARLIEST_DAY.isoformat()},
+        )
+    return day
+
+
+class DayField(forms.Field):
+    """A form field for `as_of`: see day_parse."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return day_parse(str(value).strip())
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class AsOfFilter(django_filters.Filter):
+    """The register as of a day; CompanyFilter.filter_queryset applies it first."""
+
+    field_class = DayField
+
+    def filter(self, qs, value):
+        return qs
+
 
 # Public name of each ordering -> the model field it sorts by.
 ORDERINGS = {
@@ -24,6 +86,9 @@ ORDERINGS = {
     "realised_investment": "realised_investment",
     "direct_jobs": "direct_jobs",
 }
+
+# Filters that take several values (country=CN&country=BY); every other is given once.
+REPEATABLE = frozenset({"country", "sector", "status"})
 
 # Names sort case-insensitively, as the model's default order and its index do.
 SORT_EXPRESSIONS = {"name": Lower("name")}
@@ -40,14 +105,39 @@ def _given(value) -> bool:
     return value not in (None, "", [], ()) and not (hasattr(value, "exists") and not value)
 
 
+class OrderingField(django_filters.fields.BaseCSVField):
+    """Comma-separated sort fields, at most params.MAX_ORDERINGS of them."""
+
+    def clean(self, value):
+        if value is not None and len(value) > params.MAX_ORDERINGS:
+            raise ValidationError(
+                _("Order by at most %(max)d fields."),
+                code="orderings",
+                params={"max": params.MAX_ORDERINGS},
+            )
+        return super().clean(value)
+
+
+def sort_expression(field_name: str, *, as_of: bool = False):
+    """What the list sorts by for a model field of ORDERINGS. With `as_of`, figures sort
+    by their value as of the day asked (`<figure>_as_of`, annotated by
+    selectors.companies_with_figures_as_of)."""
+    if as_of and field_name in selectors.FIGURES:
+        return F(f"{field_name}_as_of")
+    return SORT_EXPRESSIONS.get(field_name, F(field_name))
+
+
 class CompanyOrderingFilter(django_filters.OrderingFilter):
     """Sorts with missing figures last whatever the direction, and the primary key as a
     tie-breaker so that pages never overlap."""
 
+    base_field_class = OrderingField
+
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        name = self.param_map[param.lstrip("-")]
-        field = SORT_EXPRESSIONS.get(name, F(name))
+        field = sort_expression(
+            self.param_map[param.lstrip("-")], as_of=self.parent.day is not None
+        )
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
@@ -61,7 +151,7 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
 
 class WholeNumberRangeField(django_filters.fields.RangeField):
     def __init__(self, *args, **kwargs):
-        fields = (forms.IntegerField(min_value=0), forms.IntegerField(min_value=0))
+        fields = (params.StrictIntegerField(min_value=0), params.StrictIntegerField(min_value=0))
         super().__init__(fields, *args, **kwargs)
 
 
@@ -71,13 +161,78 @@ class WholeNumberRangeFilter(django_filters.RangeFilter):
     field_class = WholeNumberRangeField
 
 
+class MoneyRangeField(django_filters.fields.RangeField):
+    def __init__(self, *args, **kwargs):
+        fields = (params.StrictDecimalField(min_value=0), params.StrictDecimalField(min_value=0))
+        super().__init__(fields, *args, **kwargs)
+
+
+class MoneyRangeFilter(django_filters.RangeFilter):
+    """A range of amounts (USD): what a money column can hold, in plain digits."""
+
+    field_class = MoneyRangeField
+
+
+class DayRangeField(django_filters.fields.DateRangeField):
+    def __init__(self, *args, **kwargs):
+        fields = (params.StrictDateField(), params.StrictDateField())
+        django_filters.fields.RangeField.__init__(self, fields, *args, **kwargs)
+
+
+class DayRangeFilter(django_filters.DateFromToRangeFilter):
+    """A range of days, YYYY-MM-DD."""
+
+    field_class = DayRangeField
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = params.SearchField
+
+
+class BoundedMultipleChoiceField(params.BoundedChoicesMixin, MultipleChoiceField):
+    pass
+
+
+class BoundedModelMultipleChoiceField(params.BoundedChoicesMixin, ModelMultipleChoiceField):
+    pass
+
+
+class BoundedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = BoundedMultipleChoiceField
+
+
+class BoundedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BoundedModelMultipleChoiceField
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = params.StrictDateTimeField
+
+
 class CompanyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    """Without `as_of`, today's register; with it, the register as of that day (see the
+    module's docstring). After filtering, `day` is the day asked, or None."""
+
+    # The filters that read a company's state as of the day: with `as_of` they test the
+    # annotations of selectors.companies_with_figures_as_of instead of today's columns.
+    AS_OF_FIELDS = {
+        "status": "status_as_of",
+        **{figure: f"{figure}_as_of" for figure in selectors.FIGURES},
+    }
+
+    as_of = AsOfFilter(
+        label=_("Register as of"),
+        help_text=_(
+            "YYYY-MM-DD, not in the future: the companies whose residence had begun by "
+            "that day, with their status and figures as of that day."
+        ),
+    )
+    q = SearchFilter(
         method="search", label=_("Search"), help_text=_("Words in the name or description.")
     )
     # distinct=False: each filter tests a column of the company itself, which cannot
     # duplicate rows, and DISTINCT would stop an index from serving the ordering.
-    country = django_filters.MultipleChoiceFilter(
+    country = BoundedMultipleChoiceFilter(
         distinct=False,
         choices=countries,
         label=_("Country"),
@@ -86,7 +241,7 @@ class CompanyFilter(django_filters.FilterSet):
     # The lookup compares each chosen sector's slug, so it goes through sector__slug; the
     # schema generator cannot follow that path and is told the type.
     sector = extend_schema_field(OpenApiTypes.STR)(
-        django_filters.ModelMultipleChoiceFilter(
+        BoundedModelMultipleChoiceFilter(
             distinct=False,
             field_name="sector__slug",
             queryset=Sector.objects.all(),
@@ -95,28 +250,28 @@ class CompanyFilter(django_filters.FilterSet):
             help_text=_("Sector slug; repeatable."),
         )
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = BoundedMultipleChoiceFilter(
         distinct=False,
         choices=Company.Status.choices,
         label=_("Status"),
         help_text=_("Repeatable."),
     )
-    resident_since = django_filters.DateFromToRangeFilter(
+    resident_since = DayRangeFilter(
         label=_("Resident since"),
         help_text=_("resident_since_after and resident_since_before, YYYY-MM-DD, inclusive."),
     )
-    declared_investment = django_filters.RangeFilter(
+    declared_investment = MoneyRangeFilter(
         label=_("Declared investment, USD"),
         help_text=_("declared_investment_min and declared_investment_max, inclusive."),
     )
-    realised_investment = django_filters.RangeFilter(
+    realised_investment = MoneyRangeFilter(
         label=_("Realised investment, USD"),
         help_text=_("realised_investment_min and realised_investment_max, inclusive."),
     )
     direct_jobs = WholeNumberRangeFilter(
         label=_("Direct jobs"), help_text=_("direct_jobs_min and direct_jobs_max, inclusive.")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UpdatedSinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Updated since"),
@@ -162,11 +317,34 @@ class CompanyFilter(django_filters.FilterSet):
             )
         }
 
+    day: date | None = None
+
+    def filter_queryset(self, queryset):
+        self.day = self.form.cleaned_data.get("as_of")
+        if self.day is not None:
+            queryset = selectors.companies_registered_as_of(companies=queryset, day=self.day)
+            for name, field_name in self.AS_OF_FIELDS.items():
+                self.filters[name].field_name = field_name
+        return super().filter_queryset(queryset)
+
     def search(self, queryset, name, value):
-        """Every word must appear in the name, legal name or description (any language)."""
+        """Every word must appear in the name, legal name or description (any language).
+
+        One Q for all the words (at most params.MAX_WORDS), built once: a .filter() per
+        word clones the queryset each time."""
+        matches = Q()
         for word in value.split():
-            matches = Q()
-            for field in SEARCHED_FIELDS:
-                matches |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(matches)
-        return queryset
+            matches &= Q.create(
+                [(f"{field}__icontains", word) for field in SEARCHED_FIELDS], connector=Q.OR
+            )
+        return queryset.filter(matches)
+
+
+@cache
+def filter_parameters() -> frozenset[str]:
+    """The query parameters CompanyFilter reads (a range filter reads two)."""
+    names = set()
+    for name, field in CompanyFilter().form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return frozenset(names)

@@ -27,6 +27,8 @@ SEARCHED_FIELDS = {
     "description_ru": "desc_ru",
     "description_zh_hans": "desc_zh",
 }
+# A current figure on Company, the date of its report and that report's source.
+PROVENANCE = ("", "_reported_on", "_source")
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
@@ -76,6 +78,12 @@ class CompanyQuerySet(models.QuerySet):
 
 class Company(models.Model):
     """A resident of the park, an applicant for residence, or a former resident.
+
+    Its current figures (as of today) are derived from its reports and kept here with
+    their provenance, for listing, filtering and ordering without reading the reports:
+    per figure the value, `<figure>_reported_on` (the date of the report it comes from)
+    and `<figure>_source` (that report's source, copied). Only
+    services.company_refresh_figures and companies_refresh_figures write them.
 
     Its description is translated, and its history recorded, in translation.py."""
 
@@ -141,6 +149,29 @@ class Company(models.Model):
     direct_jobs = models.PositiveIntegerField(
         _("direct jobs"), null=True, blank=True, editable=False
     )
+    # Where each current figure comes from: the date and the source of its report, both
+    # None exactly when the figure is (a source "" would be a figure with a blank source).
+    # The source is copied rather than pointed to, so that lists and exports read a
+    # figure's provenance from the company's own row (no join per figure); the refresh
+    # that runs on every report change keeps the copy.
+    declared_investment_reported_on = models.DateField(
+        _("declared investment reported on"), null=True, blank=True, editable=False
+    )
+    declared_investment_source = models.CharField(  # noqa: DJ001 (None: no figure, see above)
+        _("declared investment source"), max_length=500, null=True, blank=True, editable=False
+    )
+    realised_investment_reported_on = models.DateField(
+        _("realised investment reported on"), null=True, blank=True, editable=False
+    )
+    realised_investment_source = models.CharField(  # noqa: DJ001 (None: no figure, see above)
+        _("realised investment source"), max_length=500, null=True, blank=True, editable=False
+    )
+    direct_jobs_reported_on = models.DateField(
+        _("direct jobs reported on"), null=True, blank=True, editable=False
+    )
+    direct_jobs_source = models.CharField(  # noqa: DJ001 (None: no figure, see above)
+        _("direct jobs source"), max_length=500, null=True, blank=True, editable=False
+    )
 
     objects = CompanyQuerySet.as_manager()
 
@@ -187,6 +218,21 @@ class Company(models.Model):
                 & Q(direct_jobs__gte=0),
                 name="company_figures_not_negative",
                 violation_error_message=_("Figures cannot be negative."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{figure}{suffix}__isnull": True for suffix in PROVENANCE})
+                    | Q(**{f"{figure}{suffix}__isnull": False for suffix in PROVENANCE}),
+                    name=f"company_{short}_provenance",
+                    violation_error_message=_(
+                        "A current figure has the date and source of its report."
+                    ),
+                )
+                for figure, short in (
+                    ("declared_investment", "declared"),
+                    ("realised_investment", "realised"),
+                    ("direct_jobs", "jobs"),
+                )
             ),
         ]
         indexes = [
@@ -303,6 +349,36 @@ class Report(models.Model):
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
+
+
+class CompanyRemoval(models.Model):
+    """A company's slug leaving the register: the company was deleted, unpublished, or
+    given another slug. The change feed reports these, so that a client mirroring the
+    register by polling can drop what it holds under the slug.
+
+    `public` says whether the slug left the public register (it was published until
+    then); the removal of a draft is for editors only."""
+
+    class Reason(models.TextChoices):
+        DELETED = "deleted", _("deleted")
+        UNPUBLISHED = "unpublished", _("unpublished")
+        RENAMED = "renamed", _("given another slug")
+
+    slug = models.SlugField(_("slug"), max_length=220, db_index=False)
+    removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    public = models.BooleanField(
+        _("left the public register"), help_text=_("The company was published until then.")
+    )
+
+    class Meta:
+        verbose_name = _("company removal")
+        verbose_name_plural = _("company removals")
+        ordering = ["removed_at", "id"]
+        indexes = [models.Index(fields=["removed_at", "id"], name="removal_time_idx")]
+
+    def __str__(self):
+        return f"{self.slug} {self.reason} {self.removed_at:%Y-%m-%d %H:%M}"
 
 
 class Claim(models.Model):

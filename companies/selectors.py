@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     DecimalField,
     F,
@@ -29,6 +31,7 @@ from django.db.models import (
     Sum,
     TextField,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils import timezone
@@ -87,25 +90,70 @@ class ClaimCheck:
         return all(check.agrees for check in self.figures)
 
 
-def figure_as_of(*, figure: str, day: date) -> Subquery:
-    """A company's `figure` as of `day`: a subquery over its reports, None if never reported."""
+def figure_as_of(*, figure: str, day: date, column: str | None = None) -> Subquery:
+    """A company's `figure` as of `day`: a subquery over its reports, None if never reported.
+
+    With `column` (`reported_on`, `source`), that column of the report the figure comes
+    from instead of its value."""
     latest = (
         Report.objects.filter(
             company=OuterRef("pk"), reported_on__lte=day, **{f"{figure}__isnull": False}
         )
         .order_by("-reported_on")
-        .values(figure)[:1]
+        .values(column or figure)[:1]
     )
     return Subquery(latest)
 
 
 def companies_with_figures_as_of(*, companies: QuerySet, day: date) -> QuerySet:
-    """Annotate each company with `<figure>_as_of` for every figure.
+    """Annotate each company with its figures as of `day` and where they come from.
 
-    For today the derived current columns answer without touching the reports."""
+    For every figure: `<figure>_as_of` (USD or headcount, None if never reported by then),
+    `<figure>_as_of_reported_on` (the date of the report it comes from) and
+    `<figure>_as_of_source` (that report's source; both None without the figure); and
+    `status_as_of`: `exited` if the company exited on or before `day`, `resident` if its
+    residence had begun by then, else None (applicants, and companies not yet resident,
+    are in today's register only). The names differ from the derived columns
+    (`<figure>_reported_on`, ...), which always hold today's provenance.
+
+    For today the derived columns answer without touching the reports; for a past day
+    each annotation is a subquery per company, which a database evaluates only for the
+    rows it returns (a page), unless a filter or the ordering needs it."""
     if day >= timezone.localdate():
-        return companies.annotate(**{f"{figure}_as_of": F(figure) for figure in FIGURES})
-    return _with_figures_from_reports(companies=companies, day=day)
+        annotations = {"status_as_of": F("status")}
+        for figure in FIGURES:
+            annotations[f"{figure}_as_of"] = F(figure)
+            annotations[f"{figure}_as_of_reported_on"] = F(f"{figure}_reported_on")
+            annotations[f"{figure}_as_of_source"] = F(f"{figure}_source")
+        return companies.annotate(**annotations)
+    annotations = {"status_as_of": _status_as_of(day)}
+    for figure in FIGURES:
+        annotations[f"{figure}_as_of"] = figure_as_of(figure=figure, day=day)
+        annotations[f"{figure}_as_of_reported_on"] = figure_as_of(
+            figure=figure, day=day, column="reported_on"
+        )
+        annotations[f"{figure}_as_of_source"] = figure_as_of(
+            figure=figure, day=day, column="source"
+        )
+    return companies.annotate(**annotations)
+
+
+def _status_as_of(day: date) -> Case:
+    return Case(
+        When(exited_on__lte=day, then=Value(Company.Status.EXITED.value)),
+        When(resident_since__lte=day, then=Value(Company.Status.RESIDENT.value)),
+        default=None,
+        output_field=CharField(),
+    )
+
+
+def companies_registered_as_of(*, companies: QuerySet, day: date) -> QuerySet:
+    """The register as of `day`: of `companies`, those whose residence had begun by then
+    (every company, applicants included, for today), annotated as by
+    `companies_with_figures_as_of`."""
+    if day < timezone.localdate():
+        companies = companies.filter(resident_since__lte=day)
+    return companies_with_figures_as_of(companies=companies, day=day)
 
 
 def _with_figures_from_reports(*, companies: QuerySet, day: date) -> QuerySet:
@@ -129,6 +177,13 @@ def companies_with_figures_in(*, companies: QuerySet, day: date, ranges: dict) -
     return companies.filter(pk__in=within.values("pk"))
 
 
+def _with_figure_values_as_of(*, companies: QuerySet, day: date) -> QuerySet:
+    # Totals need the values only.
+    if day >= timezone.localdate():
+        return companies.annotate(**{f"{figure}_as_of": F(figure) for figure in FIGURES})
+    return _with_figures_from_reports(companies=companies, day=day)
+
+
 def company_figures_as_of(*, company_id: int, day: date) -> dict:
     """One company's figures as of `day`, always from its reports (USD and headcount)."""
     row = (
@@ -137,6 +192,29 @@ def company_figures_as_of(*, company_id: int, day: date) -> dict:
         .first()
     )
     return {figure: row[f"{figure}_as_of"] if row else None for figure in FIGURES}
+
+
+def company_figure_columns_as_of(*, company_id: int, day: date) -> dict:
+    """The derived columns of a company as of `day`, from its reports, in one query: per
+    figure its value (USD, headcount), `<figure>_reported_on` and `<figure>_source`."""
+    columns = {}
+    for figure in FIGURES:
+        columns.update({figure: None, f"{figure}_reported_on": None, f"{figure}_source": None})
+    reports = (
+        Report.objects.filter(company_id=company_id, reported_on__lte=day)
+        .order_by("-reported_on")
+        .values("reported_on", "source", *FIGURES)
+    )
+    missing = set(FIGURES)
+    for report in reports:
+        for figure in [figure for figure in missing if report[figure] is not None]:
+            columns[figure] = report[figure]
+            columns[f"{figure}_reported_on"] = report["reported_on"]
+            columns[f"{figure}_source"] = report["source"]
+            missing.discard(figure)
+        if not missing:
+            break
+    return columns
 
 
 def _totals_aggregates() -> dict:
@@ -164,7 +242,7 @@ def _with_cents(row: dict) -> dict:
 def _residents_with_figures(*, companies: QuerySet | None, day: date) -> QuerySet:
     if companies is None:
         companies = Company.objects.published()
-    return companies_with_figures_as_of(companies=companies.resident_on(day), day=day)
+    return _with_figure_values_as_of(companies=companies.resident_on(day), day=day)
 
 
 def park_totals_from_reports(*, as_of: date, companies: QuerySet | None = None) -> ParkTotals:
@@ -694,7 +772,9 @@ def register_revision() -> Revision:
 
     Every API read asks for it first, so it is plain SQL: building the ORM query cost
     five times as much as running it (BENCHMARKS.md)."""
-    with connection.cursor() as cursor:
+    # From the database the request's other reads go to (a replica may lag): a kept copy
+    # is then never stored under a newer revision than its rows.
+    with connections[router.db_for_read(RegisterRevision)].cursor() as cursor:
         cursor.execute(_REVISION_SQL)
         row = cursor.fetchone()
     if row is None:

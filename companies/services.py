@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .models import (
     Company,
+    CompanyRemoval,
     FigureChange,
     FigureSnapshot,
     ImportRecord,
@@ -93,6 +94,11 @@ def _changed_by(*, record: models.Model, version: int) -> list[str]:
     return sorted(users)
 
 
+def _changes(*, record: models.Model, fields: dict) -> list[str]:
+    """The names of `fields` whose value differs from the record's."""
+    return [name for name, value in fields.items() if not _same(getattr(record, name), value)]
+
+
 def register_lock() -> RegisterRevision:
     """Lock the register revision until the transaction ends; returns it.
 
@@ -133,8 +139,11 @@ def company_update(
 ) -> Company:
     """Validate and apply `fields` to a company, locked against parallel writes.
 
-    With `expected_version`, refuses (StaleWrite) if the company changed since then."""
+    With `expected_version`, refuses (StaleWrite) if the company changed since then. A
+    write that changes nothing saves nothing: no new version, no history entry."""
     company = _locked(Company, company.pk, expected_version)
+    if not _changes(record=company, fields=fields):
+        return company
     for name, value in fields.items():
         setattr(company, name, value)
     company.full_clean()
@@ -160,8 +169,11 @@ def report_create(*, company: Company, fields: dict) -> Report:
 
 @transaction.atomic
 def report_update(*, report: Report, fields: dict, expected_version: int | None = None) -> Report:
-    """Validate and apply `fields` to a report, locked; refuses a stale write."""
+    """Validate and apply `fields` to a report, locked; refuses a stale write. A write
+    that changes nothing saves nothing."""
     report = _locked(Report, report.pk, expected_version)
+    if not _changes(record=report, fields=fields):
+        return report
     for name, value in fields.items():
         setattr(report, name, value)
     report.full_clean()
@@ -219,17 +231,20 @@ def company_figures_changed(*, company_id: int, user=None) -> None:
 
 
 def company_refresh_figures(*, company_id: int, user=None) -> bool:
-    """Copy a company's current figures (as of today) from its reports onto the company.
+    """Copy a company's current figures (as of today) from its reports onto the company,
+    with the date and source of the report each comes from.
 
     Returns whether they changed; an unchanged company keeps its version. A change
     enters the company's history like any other, by `user` (default: the user of the
     current request)."""
-    figures = selectors.company_figures_as_of(company_id=company_id, day=timezone.localdate())
-    unchanged = Q(**figures)
+    columns = selectors.company_figure_columns_as_of(
+        company_id=company_id, day=timezone.localdate()
+    )
+    unchanged = Q(**columns)
     changed = (
         Company.objects.filter(pk=company_id)
         .exclude(unchanged)
-        .update(**figures, version=F("version") + 1, updated_at=timezone.now())
+        .update(**columns, version=F("version") + 1, updated_at=timezone.now())
     )
     if changed:
         # update() sends no signal, so the history record is written here.
@@ -242,19 +257,30 @@ def company_refresh_figures(*, company_id: int, user=None) -> bool:
 
 
 def companies_refresh_figures(*, companies: QuerySet | None = None) -> int:
-    """Recompute the current figures of many companies (default: all) in one UPDATE.
+    """Recompute the current figures of many companies (default: all), with their
+    reports' dates and sources, in one UPDATE.
 
     For bulk loads, which bypass the per-report signals; returns the rows updated."""
     today = timezone.localdate()
     companies = Company.objects.all() if companies is None else companies
-    updated = companies.update(
-        **{
-            figure: selectors.figure_as_of(figure=figure, day=today)
-            for figure in selectors.FIGURES
-        }
-    )
+    columns = {}
+    for figure in selectors.FIGURES:
+        columns[figure] = selectors.figure_as_of(figure=figure, day=today)
+        columns[f"{figure}_reported_on"] = selectors.figure_as_of(
+            figure=figure, day=today, column="reported_on"
+        )
+        columns[f"{figure}_source"] = selectors.figure_as_of(
+            figure=figure, day=today, column="source"
+        )
+    updated = companies.update(**columns)
     register_touch()
     return updated
+
+
+def company_removal_record(*, slug: str, reason: str, public: bool) -> CompanyRemoval:
+    """Record that `slug` left the register (`public`: the public one too), for the change
+    feed; called whenever a company is deleted, unpublished or given another slug."""
+    return CompanyRemoval.objects.create(slug=slug, reason=reason, public=public)
 
 
 def register_touch() -> None:

@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from . import services
-from .models import Claim, Company, Report, Sector
+from .models import Claim, Company, CompanyRemoval, Report, Sector
 
 
 @receiver(post_save, sender=Report)
@@ -62,3 +62,39 @@ def ledger_settle(sender, instance, raw=False, origin=None, **kwargs):
 @receiver(post_delete, sender=Claim)
 def register_changed(sender, **kwargs):
     services.register_touch()
+
+
+@receiver(pre_save, sender=Company)
+def company_saving(sender, instance, raw=False, **kwargs):
+    # What the change feed compares with after the save: the slug and publication as
+    # stored, whichever surface loaded the instance.
+    if raw or instance._state.adding:
+        return
+    instance._stored = (
+        Company.objects.filter(pk=instance.pk).values("slug", "is_published").first()
+    )
+
+
+@receiver(post_save, sender=Company)
+def company_saved(sender, instance, raw=False, **kwargs):
+    stored = getattr(instance, "_stored", None)
+    if raw or stored is None:
+        return
+    del instance._stored
+    if stored["slug"] != instance.slug:
+        services.company_removal_record(
+            slug=stored["slug"],
+            reason=CompanyRemoval.Reason.RENAMED,
+            public=stored["is_published"],
+        )
+    elif stored["is_published"] and not instance.is_published:
+        services.company_removal_record(
+            slug=instance.slug, reason=CompanyRemoval.Reason.UNPUBLISHED, public=True
+        )
+
+
+@receiver(post_delete, sender=Company)
+def company_deleted(sender, instance, origin=None, **kwargs):
+    services.company_removal_record(
+        slug=instance.slug, reason=CompanyRemoval.Reason.DELETED, public=instance.is_published
+    )

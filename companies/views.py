@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from . import selectors
+from . import params, selectors
 from .caching import cached_per_revision
-from .filters import CompanyFilter
+from .filters import REPEATABLE, CompanyFilter, filter_parameters
 from .models import Claim, Company, Sector
 
 PAGE_SIZE = 25
@@ -53,9 +53,12 @@ def _published() -> QuerySet:
 def _page(request: HttpRequest, queryset: QuerySet):
     """The requested page of `queryset`; a page number that is not a page is a 404."""
     paginator = Paginator(queryset, PAGE_SIZE)
-    number = request.GET.get("page") or 1
+    raw = request.GET.get("page") or "1"
+    number = params.whole_number(raw)
     try:
-        return paginator.page(paginator.num_pages if number == "last" else number)
+        if number is None and raw != "last":
+            raise InvalidPage
+        return paginator.page(paginator.num_pages if raw == "last" else number)
     except InvalidPage as error:
         raise Http404(_("There is no such page of results.")) from error
 
@@ -171,7 +174,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
-    filterset = CompanyFilter(_without_blanks(request.GET), queryset=_published())
+    query = params.without_blanks(request.GET)
+    filterset = CompanyFilter(query, queryset=_published())
     codes = cached_per_revision("countries", selectors.companies_countries)
     context = {
         "filterset": filterset,
@@ -182,20 +186,19 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "selected": {name: request.GET.getlist(name) for name in ("country", "sector", "status")},
         "filtered": any(request.GET.get(name) for name in request.GET if name != "page"),
     }
-    if not filterset.is_valid():
+    # Unknown parameters are ignored; the known ones other than the repeatable filters
+    # are given once.
+    single = (filter_parameters() - REPEATABLE) | {"page"}
+    problems = params.query_problems(query, single=single)
+    if not filterset.is_valid() or problems:
+        fields = filterset.form.fields
+        for name, messages in problems.items():
+            label = fields[name].label if name in fields else name
+            for message in messages:
+                filterset.form.add_error(None, f"{label}: {message}")
         return render(request, "companies/company_list.html", context, status=400)
     context["page_obj"] = _page(request, filterset.qs)
     return render(request, "companies/company_list.html", context)
-
-
-def _without_blanks(query: QueryDict) -> QueryDict:
-    """The query without empty values: the form's "All countries" and such submit `country=`,
-    which means no filter rather than a country with no code."""
-    kept = QueryDict(mutable=True)
-    for name, values in query.lists():
-        if values := [value for value in values if value.strip()]:
-            kept.setlist(name, values)
-    return kept
 
 
 def _timestamp(day: date) -> int:

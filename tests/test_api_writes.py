@@ -179,7 +179,14 @@ def test_api_writes_enter_the_history_with_the_user_and_the_values_before_and_af
     assert (report.history_user, report.direct_jobs) == (editor, 25)
     # The company's figures follow the report, in its history too, by the same user.
     entry, changes = _last_change(acme.history)
-    assert (entry.history_user, changes) == (editor, {"direct_jobs": (10, 25)})
+    assert (entry.history_user, changes) == (
+        editor,
+        {
+            "direct_jobs": (10, 25),
+            "direct_jobs_reported_on": (date(2020, 12, 31), date(2021, 12, 31)),
+            "direct_jobs_source": ("Annual report", "AR"),
+        },
+    )
 
     editor_api.delete(f"{LIST}acme/reports/{created['id']}/")
     assert Report.history.get(id=created["id"], history_type="-").history_user == editor
@@ -205,7 +212,7 @@ def alice_api(editor, token_for):
                 f"{LIST}acme/reports/",
                 {"reported_on": "2021-12-31", "direct_jobs": 30, "source": "AR 2021"},
             ),
-            ["direct_jobs"],
+            ["direct_jobs", "direct_jobs_reported_on", "direct_jobs_source"],
         ),
         (
             lambda api: api.patch(
@@ -342,7 +349,8 @@ def test_if_match_that_is_no_etag_of_this_api_answers_412(editor_api, acme, head
 
 def test_if_match_star_and_a_bare_version_are_accepted(editor_api, acme):
     version = editor_api.get(f"{LIST}acme/").json()["version"]
-    assert editor_api.patch(f"{LIST}acme/", {"website": ""}, HTTP_IF_MATCH="*").status_code == 200
+    changed = editor_api.patch(f"{LIST}acme/", {"website": "https://b.example"}, HTTP_IF_MATCH="*")
+    assert changed.status_code == 200
     stale = editor_api.patch(f"{LIST}acme/", {"website": ""}, HTTP_IF_MATCH=f'"{version}"')
     assert stale.status_code == 412
 

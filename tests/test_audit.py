@@ -95,8 +95,12 @@ def test_figures_from_a_new_report_enter_the_company_history_by_whom_added_it(
         "figures from its reports",
     )
     assert changes(response)[0] == [
-        ("Declared investment, USD", "—", "5000000.00"),
+        ("Declared investment, USD", "—", "5,000,000"),
         ("Direct jobs", "—", "40"),
+        ("Declared investment reported on", "—", "2020-12-31"),
+        ("Declared investment source", "—", "Annual report"),
+        ("Direct jobs reported on", "—", "2020-12-31"),
+        ("Direct jobs source", "—", "Annual report"),
     ]
     report = Report.objects.get()
     assert (report.history.get().history_user, report.history.get().history_type) == (editor, "+")

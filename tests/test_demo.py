@@ -170,8 +170,8 @@ def test_synthetic_figures_agree_with_their_reports(demo):
     today = timezone.localdate()
     synthetic = Company.objects.filter(slug__startswith="synthetic-")
     for company in synthetic:
-        figures = selectors.company_figures_as_of(company_id=company.pk, day=today)
-        assert figures == {f: getattr(company, f) for f in selectors.FIGURES}, company.slug
+        columns = selectors.company_figure_columns_as_of(company_id=company.pk, day=today)
+        assert columns == {name: getattr(company, name) for name in columns}, company.slug
     assert synthetic.filter(declared_investment__isnull=False).count() > 20
 
 

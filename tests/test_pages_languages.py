@@ -17,7 +17,7 @@ ROOT = Path(settings.BASE_DIR)
 # pages, admin (import, export, history), API messages, error pages, lockout, settings.
 SOURCES = sorted(
     path
-    for package in ("companies", "ops", "park")
+    for package in ("companies", "ops", "park", "templates")
     for path in (ROOT / package).rglob("*")
     if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts
 )

@@ -50,7 +50,11 @@ def test_a_new_report_makes_an_earlier_company_version_stale():
     )
     with pytest.raises(services.StaleWrite) as stale:
         services.company_delete(company=company, expected_version=seen)
-    assert stale.value.changed_fields == ["direct_jobs"]
+    assert stale.value.changed_fields == [
+        "direct_jobs",
+        "direct_jobs_reported_on",
+        "direct_jobs_source",
+    ]
     assert Company.objects.exists()
 
 

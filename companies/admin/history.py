@@ -7,7 +7,10 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange
@@ -15,11 +18,13 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from companies.resources import CHANGE_REASON_MAX
 
+from .formatting import figure_display
 from .versioning import register_write, stale_delete_refusal
 
 
 class ReadableHistory(HistoricalRecordContextHelper):
-    """History diffs in words: choice labels, country and sector names, yes/no, "—"."""
+    """History diffs in words: choice labels, country and sector names, yes/no, amounts
+    with separators, "—" for nothing."""
 
     def context_for_delta_changes(self, delta):
         # Empty text and None mean the same thing: not a change worth showing.
@@ -28,18 +33,22 @@ class ReadableHistory(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
-        value = super().prepare_delta_change_value(change, value)
-        if _empty(value):
-            return "—"
-        if field.choices:
-            return dict(field.flatchoices).get(getattr(value, "code", value), value)
-        if isinstance(value, bool):
-            return gettext("yes") if value else gettext("no")
-        if isinstance(value, Decimal):
-            return format(value, "f")
-        if isinstance(value, date):
-            return value.isoformat()
-        return value
+        return readable_value(field, super().prepare_delta_change_value(change, value))
+
+
+def readable_value(field, value) -> str:
+    """A field's value as an editor reads it, in the active language."""
+    if _empty(value):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(getattr(value, "code", value), value))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, Decimal | int):
+        return figure_display(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _empty(value) -> bool:
@@ -50,8 +59,15 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
     """History with readable diffs, and restores that are safe like any other save."""
 
     delete_confirmation_template = "admin/companies/delete_confirmation.html"
+    object_history_template = "admin/companies/object_history.html"
+    object_history_list_template = "admin/companies/object_history_list.html"
+    object_history_form_template = "admin/companies/object_history_form.html"
+    # The Changes column says everything; no raw columns beside it.
+    history_list_display = ()
     # Bookkeeping that every change moves, not an edit worth showing.
-    history_hidden_fields = ("id", "version", "created_at")
+    history_hidden_fields = ("id", "version", "created_at", "updated_at")
+    # What the revert page adds about figures derived from other records, if anything.
+    revert_note = None
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistory(self.model, historical_record)
@@ -84,7 +100,7 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         restored = getattr(obj, "_history", None)
         if restored is not None:
-            when = timezone.localtime(restored.history_date).strftime("%Y-%m-%d %H:%M")
+            when = timezone.localtime(restored.history_date).strftime("%Y-%m-%d %H:%M:%S")
             obj._change_reason = (gettext("restored the version of %s") % when)[:CHANGE_REASON_MAX]
         super().save_model(request, obj, form, change)
 
@@ -95,10 +111,50 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        record = get_object_or_404(
+            self.model.history.model,
+            **{self.model._meta.pk.attname: current.pk},
+            history_id=version_id,
+        )
+        extra_context = {
+            **(extra_context or {}),
+            # The page's own address (simple-history leaves the form's action empty), and
+            # the register's model rather than the history's in breadcrumbs and titles.
+            "form_url": request.get_full_path(),
+            "opts": self.model._meta,
+            "restores": self._restores(request, current=current, version=record.instance),
+            "revert_note": self.revert_note,
+            "version_record": record,
+            "history_links": [
+                {
+                    "url": reverse(
+                        f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_history",
+                        args=[current.pk],
+                    ),
+                    "text": gettext("History"),
+                }
+            ],
+        }
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
         with register_write(self.model):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _restores(self, request, *, current, version) -> list[tuple[str, str, str]]:
+        """The fields a revert changes: (label, value now, value restored)."""
+        form_fields = self.get_form(request, current).base_fields
+        restores = []
+        for field in self.model._meta.concrete_fields:
+            if field.name not in form_fields or field.name in self.history_hidden_fields:
+                continue
+            now, then = getattr(current, field.name), getattr(version, field.name)
+            if now != then and not (_empty(now) and _empty(then)):
+                label = capfirst(field.verbose_name)
+                restores.append((label, readable_value(field, now), readable_value(field, then)))
+        return restores
 
     def delete_view(self, request, object_id, extra_context=None):
         if request.method != "POST":

@@ -39,10 +39,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from companies import caching, selectors, services
-from companies.filters import CompanyFilter
+from companies import caching, params, selectors, services
+from companies.filters import REPEATABLE, CompanyFilter, day_parse, filter_parameters
 from companies.models import Company, Report, Sector
-from companies.validators import validate_not_in_future
 
 from . import pagination, tokens
 from .errors import (
@@ -224,6 +223,13 @@ class ConditionalMixin:
         self._set_validators(request, response, etag, last_modified)
         return response
 
+    def initial(self, request, *args, **kwargs):
+        # A blank parameter means the parameter was not given, as on the pages.
+        request._request.GET = params.without_blanks(request._request.GET)
+        super().initial(request, *args, **kwargs)
+        if problems := params.query_problems(request.query_params, single=single_parameters()):
+            raise exceptions.ValidationError(problems)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ("Accept", "Accept-Language", "Authorization"))
@@ -248,8 +254,9 @@ def expected_version(request) -> int | None:
 
 
 def company_or_404(companies: QuerySet, slug: str) -> Company:
-    """The company at `slug` among `companies`; a draft hidden from the caller is missing."""
-    company = companies.filter(slug=slug).first()
+    """The company at `slug` among `companies`; a draft hidden from the caller is missing,
+    as is anything that cannot be a slug (a NUL cannot even reach the database)."""
+    company = companies.filter(slug=slug).first() if params.SLUG.fullmatch(slug) else None
     if company is None:
         raise exceptions.NotFound(_("No company has this address."))
     return company
@@ -267,24 +274,9 @@ LIST_PARAMETERS = ("fields", "cursor", "page", "page_size", api_settings.URL_FOR
 
 
 @cache
-def filter_parameters() -> frozenset[str]:
-    """The query parameters CompanyFilter reads (a range filter reads two)."""
-    names = set()
-    for name, field in CompanyFilter().form.fields.items():
-        suffixes = getattr(field.widget, "suffixes", None)
-        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
-    return frozenset(names)
-
-
-def reject_empty(request, names) -> None:
-    """A known parameter given without a value is refused rather than ignored."""
-    empty = {
-        name: [_("Give a value, or leave the parameter out.")]
-        for name in names
-        if "" in request.query_params.getlist(name)
-    }
-    if empty:
-        raise exceptions.ValidationError(empty)
+def single_parameters() -> frozenset[str]:
+    """The API's query parameters that are given once."""
+    return (filter_parameters() - REPEATABLE) | {*LIST_PARAMETERS, "as_of"}
 
 
 class CompanyViewSet(ConditionalMixin, GenericViewSet):
@@ -338,7 +330,6 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
 
     def _filtered(self):
         """The visible companies after CompanyFilter, and the ordering it parsed."""
-        reject_empty(self.request, [*filter_parameters(), *LIST_PARAMETERS])
         if filter_parameters().isdisjoint(self.request.query_params):
             # Building the FilterSet's form costs milliseconds; without a filter it has
             # nothing to do.
@@ -461,10 +452,18 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
         return self.conditional(request, build)
 
     def _company_row(self, slug: str) -> dict:
-        row = company_rows(self.get_queryset().filter(slug=slug)).values(*COLUMNS).first()
+        row = None
+        if params.SLUG.fullmatch(slug):
+            row = company_rows(self.get_queryset().filter(slug=slug)).values(*COLUMNS).first()
         if row is None:
             raise exceptions.NotFound(_("No company has this address."))
         return row
+
+    @staticmethod
+    def _written_row(company: Company) -> dict:
+        """The company just written, as its writer sees it even if they may not see drafts:
+        a committed write answers with the record, never 404."""
+        return company_rows(Company.objects.filter(pk=company.pk)).values(*COLUMNS).get()
 
     def _detail_response(self, request, row: dict, *, status_code=status.HTTP_200_OK):
         serializer = CompanySerializer(
@@ -497,11 +496,12 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     )
     def create(self, request):
         """Add a company; its figures follow from the reports added to it."""
+        parse_fields(request, CompanySerializer)  # refused before anything is written
         serializer = CompanyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         company = services.company_create(fields=serializer.validated_data)
         response = self._detail_response(
-            request, self._company_row(company.slug), status_code=status.HTTP_201_CREATED
+            request, self._written_row(company), status_code=status.HTTP_201_CREATED
         )
         response["Location"] = request.build_absolute_uri(
             reverse("api:company-detail", args=[company.slug])
@@ -511,12 +511,19 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     def _update(self, request, slug, *, partial: bool):
         company = self._company(slug)
         version = expected_version(request)
+        parse_fields(request, CompanySerializer)  # refused before anything is written
         serializer = CompanyWriteSerializer(company, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         company = services.company_update(
             company=company, fields=serializer.validated_data, expected_version=version
         )
-        return self._detail_response(request, self._company_row(company.slug))
+        response = self._detail_response(request, self._written_row(company))
+        if company.slug != slug:
+            # The company moved: its new address, so that the client follows it.
+            response["Location"] = request.build_absolute_uri(
+                reverse("api:company-detail", args=[company.slug])
+            )
+        return response
 
     @extend_schema(
         parameters=[IF_MATCH],
@@ -596,7 +603,8 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
         return self.conditional(request, build)
 
     def _report(self, pk: str) -> Report:
-        report = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        number = params.whole_number(pk)
+        report = self.get_queryset().filter(pk=number).first() if number is not None else None
         if report is None:
             raise exceptions.NotFound(_("This company has no report with this number."))
         return report
@@ -675,27 +683,15 @@ class ReportViewSet(ConditionalMixin, GenericViewSet):
 # --- Figures --------------------------------------------------------------------------
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def as_of(request) -> date:
-    """The `as_of` parameter: a day written YYYY-MM-DD, not in the future; default today."""
+    """The `as_of` parameter (filters.day_parse: YYYY-MM-DD, not in the future); default today."""
     raw = request.query_params.get("as_of")
     if raw is None:
         return timezone.localdate()
     try:
-        if not _ISO_DAY.fullmatch(raw):
-            raise ValueError
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise exceptions.ValidationError(
-            {"as_of": [_("'%(value)s' is not a date; write it YYYY-MM-DD.") % {"value": raw}]}
-        ) from None
-    try:
-        validate_not_in_future(day)
+        return day_parse(raw)
     except DjangoValidationError as error:
         raise exceptions.ValidationError({"as_of": error.messages}) from None
-    return day
 
 
 def _totals(row: dict) -> dict:

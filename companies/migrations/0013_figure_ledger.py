@@ -14,7 +14,7 @@ def ledger_build(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0011_claims_speakers_translated'),
+        ('companies', '0012_figure_provenance'),
     ]
 
     operations = [

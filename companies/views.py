@@ -311,12 +311,27 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def claim_list(request: HttpRequest) -> HttpResponse:
-    """The published claims, each figure beside the register's own as of the claim's date."""
-    checks = [
+    """The published claims as a timeline: each stated figure against the register's own
+    over the years, then each claim's verdict and the claims it contradicts."""
+    checks = selectors.claims_checked()
+    contradictions = selectors.claims_contradictions(claims=[check.claim for check in checks])
+    against: dict[int, list[dict]] = {}
+    for found in contradictions:
+        for claim, other in ((found.earlier, found.later), (found.later, found.earlier)):
+            against.setdefault(claim.pk, []).append(
+                {
+                    "other": other,
+                    "figure": FIGURE_LABELS[found.figure],
+                    "falls": found.kind == "falls",
+                }
+            )
+    items = [
         {
             "check": check,
+            "contradicts": against.get(check.claim.pk, []),
             "figures": [
                 {
+                    "key": figure.figure,
                     "label": FIGURE_LABELS[figure.figure],
                     "money": figure.figure in MONEY_FIGURES,
                     "qualifier": Claim.Qualifier(figure.qualifier).label,
@@ -327,9 +342,92 @@ def claim_list(request: HttpRequest) -> HttpResponse:
                 for figure in check.figures
             ],
         }
-        for check in selectors.claims_checked()
+        for check in checks
     ]
-    return render(request, "companies/claim_list.html", {"checks": checks})
+    timeline = [
+        {
+            "figure": figure,
+            "label": FIGURE_LABELS[figure],
+            "chart": _timeline(checks, figure),
+            "chart_id": f"chart-timeline-{figure}",
+            "rows": [
+                {"claim": item["check"].claim, **stated}
+                for item in items
+                for stated in item["figures"]
+                if stated["key"] == figure
+            ],
+        }
+        for figure in Claim.FIGURES
+    ]
+    context = {
+        "items": items,
+        "timeline": timeline,
+        "contradictions": len(contradictions),
+        "agreeing": sum(check.agrees for check in checks),
+    }
+    return render(request, "companies/claim_list.html", context)
+
+
+def _timeline(checks: list, figure: str) -> dict:
+    """One figure's chart: the register's value on each claim's day, as a line, and the
+    claims that state the figure, as points, apart by verdict. x is the day in
+    milliseconds since 1970 (a time axis to scale), each point also named by its day."""
+
+    def point(check, value) -> dict:
+        day = check.claim.claimed_on
+        value = _money(value) if figure in MONEY_FIGURES else value
+        return {"x": moment(day), "y": value, "day": date_format(day, "DATE_FORMAT")}
+
+    def moment(day: date) -> float:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000
+
+    register, seen = [], set()
+    stated = {True: [], False: []}
+    for check in checks:
+        if check.claim.claimed_on not in seen:
+            seen.add(check.claim.claimed_on)
+            register.append(point(check, getattr(check.totals, figure)))
+        for figure_check in check.figures:
+            if figure_check.figure == figure:
+                stated[figure_check.agrees].append(point(check, figure_check.stated))
+    return _chart(
+        kind="scatter",
+        labels=[],
+        datasets=[
+            {"label": _("The register"), "data": register, "axis": "y", "line": True},
+            {
+                "label": _("Stated, the register agrees"),
+                "data": stated[True],
+                "axis": "y",
+                "verdict": "agrees",
+            },
+            {
+                "label": _("Stated, the register does not agree"),
+                "data": stated[False],
+                "axis": "y",
+                "verdict": "disagrees",
+                "point": "crossRot",
+            },
+        ],
+        axes={
+            "y": {
+                "title": FIGURE_LABELS[figure],
+                "position": "left",
+                "money": figure in MONEY_FIGURES,
+            }
+        },
+    ) | {"time": {"title": _("Date"), "ticks": _year_ticks(checks, moment)}}
+
+
+def _year_ticks(checks: list, moment) -> list[dict]:
+    """A tick at each 1 January from the first claim's year to the one after the last."""
+    years = [check.claim.claimed_on.year for check in checks]
+    if not years:
+        return []
+    return [
+        {"value": moment(date(year, 1, 1)), "label": str(year)}
+        for year in range(min(years), max(years) + 2)
+    ]
 
 
 @require_safe

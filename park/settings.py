@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages and time --------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# British English dates, and Russian ones whose year mark stays with the year (park/formats/).
+FORMAT_MODULE_PATH = ["park.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("ru", _("Russian")),

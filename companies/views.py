@@ -540,7 +540,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if not companies.exists():
         raise Http404(_("No published company comes from this country."))
     page, rows = _register_page(request, companies, as_of=as_of)
-    totals = selectors.park_totals(as_of=as_of.day, companies=companies)
+    totals = selectors.park_totals(as_of=as_of.day, among=selectors.Among(countries=(code,)))
     return render(
         request,
         "companies/country_detail.html",
@@ -595,7 +595,7 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     as_of = _as_of(request)
     companies = Company.objects.published().filter(sector=sector)
     page, rows = _register_page(request, companies, as_of=as_of)
-    totals = selectors.park_totals(as_of=as_of.day, companies=companies)
+    totals = selectors.park_totals(as_of=as_of.day, among=selectors.Among(sectors=(sector.pk,)))
     return render(
         request,
         "companies/sector_detail.html",

@@ -12,7 +12,7 @@ DEV := DJANGO_DEBUG=1
 PORT ?= 8000
 
 .PHONY: help install messages makemessages run test lint format clean bench backup restore \
-	faults soak
+	faults soak cluster
 
 help:
 	@echo "make run    set up and serve the demo directory at http://127.0.0.1:8000 (PORT=...)"
@@ -24,6 +24,7 @@ help:
 	@echo "make restore FILE=...     replace the register by a backup (asks first)"
 	@echo "make faults               database restart, worker kill: results in docs/OPERATIONS.md"
 	@echo "make soak                 twice the peak load for a few minutes (SOAK_SECONDS)"
+	@echo "make cluster              primary, replica, Redis, two apps, nginx; faults under load"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,3 +92,8 @@ faults: install
 
 soak: install
 	$(BIN)/python scripts/soak.py
+
+# A primary and a streaming replica (PostgreSQL 5441, 5442), Redis (6381), two gunicorn
+# instances (8201, 8202) and nginx (8200), all on loopback; faults under load; about 4 min.
+cluster: install
+	$(BIN)/python scripts/cluster.py $(CLUSTER_ARGS)

@@ -105,7 +105,7 @@ def catalog_graph(
     stamp = Literal(modified.isoformat(), datatype=XSD.dateTime) if modified else None
 
     graph.add((publisher, RDF.type, FOAF.Agent))
-    graph.add((publisher, FOAF.name, Literal(settings.PUBLISHER_NAME)))
+    graph.add((publisher, FOAF.name, Literal(downloads.publisher_name())))
     graph.add((publisher, FOAF.homepage, publisher))
     graph.add((publisher, FOAF.mbox, URIRef(f"mailto:{settings.PUBLISHER_EMAIL}")))
     graph.add((license_, RDF.type, DCTERMS.LicenseDocument))
@@ -121,7 +121,7 @@ def catalog_graph(
 
     contact = BNode()
     graph.add((contact, RDF.type, VCARD.Organization))
-    graph.add((contact, VCARD.fn, Literal(settings.PUBLISHER_NAME)))
+    graph.add((contact, VCARD.fn, Literal(downloads.publisher_name())))
     graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.PUBLISHER_EMAIL}")))
 
     graph.add((dataset, RDF.type, DCAT.Dataset))
@@ -195,7 +195,7 @@ def schema_org_dataset(
         "spatialCoverage": {"@type": "Place", "name": "China–Belarus Industrial Park, Belarus"},
         "publisher": {
             "@type": "Organization",
-            "name": settings.PUBLISHER_NAME,
+            "name": downloads.publisher_name(),
             "url": settings.PUBLISHER_URL,
             "email": settings.PUBLISHER_EMAIL,
         },

@@ -27,7 +27,7 @@ from openpyxl import Workbook
 
 from .api.renderers import dumps
 from .caching import cached_per_revision
-from .models import Claim, Company, Report, Sector
+from .models import PROVENANCE, Claim, Company, Report, Sector
 from .spreadsheets import csv_chunks, spreadsheet_safe
 
 ROWS_PER_QUERY = 2000
@@ -176,7 +176,8 @@ def tables() -> list[Table]:
             title="Companies",
             description=(
                 "Published residents, former residents and applicants, with today's names "
-                "and descriptions. Their figures are in reports."
+                "and descriptions, and each current figure with the day and source of the "
+                "report it comes from (every report is in reports)."
             ),
             columns=_columns(
                 Company,
@@ -192,6 +193,11 @@ def tables() -> list[Table]:
                     "exit_reason",
                     "description",
                     "website",
+                    *(
+                        f"{figure}{suffix}"
+                        for figure in ("declared_investment", "realised_investment", "direct_jobs")
+                        for suffix in PROVENANCE
+                    ),
                     "updated_at",
                 ],
                 sector="sector__slug",
@@ -348,6 +354,12 @@ def xlsx_file() -> tempfile.SpooledTemporaryFile:
     return output
 
 
+def publisher_name() -> str:
+    """The publisher's name as machine-readable metadata gives it: in English."""
+    with translation.override("en"):
+        return str(settings.PUBLISHER_NAME)
+
+
 def data_package(*, homepage: str, modified: datetime | None, is_demo: bool) -> dict:
     """The Frictionless Data Package descriptor (`datapackage.json`) of the CSV files,
     which sit beside it (its resources' paths are relative)."""
@@ -372,7 +384,7 @@ def data_package(*, homepage: str, modified: datetime | None, is_demo: bool) -> 
         ],
         "contributors": [
             {
-                "title": settings.PUBLISHER_NAME,
+                "title": publisher_name(),
                 "email": settings.PUBLISHER_EMAIL,
                 "path": settings.PUBLISHER_URL,
                 "role": "publisher",

@@ -8,6 +8,7 @@ figure orderings answer for that day.
 
 import re
 from datetime import date
+from functools import cache
 
 import django_filters
 from django import forms
@@ -17,10 +18,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_filters.fields import ModelMultipleChoiceField, MultipleChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from . import selectors
+from . import params, selectors
 from .models import SEARCHED_FIELDS, Company, Sector
 
 # The earliest day the register can answer for: no report is dated before it.
@@ -85,8 +87,24 @@ ORDERINGS = {
     "direct_jobs": "direct_jobs",
 }
 
+# Filters that take several values (country=CN&country=BY); every other is given once.
+REPEATABLE = frozenset({"country", "sector", "status"})
+
 # Names sort case-insensitively, as the model's default order and its index do.
 SORT_EXPRESSIONS = {"name": Lower("name")}
+
+
+class OrderingField(django_filters.fields.BaseCSVField):
+    """Comma-separated sort fields, at most params.MAX_ORDERINGS of them."""
+
+    def clean(self, value):
+        if value is not None and len(value) > params.MAX_ORDERINGS:
+            raise ValidationError(
+                _("Order by at most %(max)d fields."),
+                code="orderings",
+                params={"max": params.MAX_ORDERINGS},
+            )
+        return super().clean(value)
 
 
 def sort_expression(field_name: str, *, as_of: bool = False):
@@ -101,6 +119,8 @@ def sort_expression(field_name: str, *, as_of: bool = False):
 class CompanyOrderingFilter(django_filters.OrderingFilter):
     """Sorts with missing figures last whatever the direction, and the primary key as a
     tie-breaker so that pages never overlap."""
+
+    base_field_class = OrderingField
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
@@ -120,7 +140,7 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
 
 class WholeNumberRangeField(django_filters.fields.RangeField):
     def __init__(self, *args, **kwargs):
-        fields = (forms.IntegerField(min_value=0), forms.IntegerField(min_value=0))
+        fields = (params.StrictIntegerField(min_value=0), params.StrictIntegerField(min_value=0))
         super().__init__(fields, *args, **kwargs)
 
 
@@ -128,6 +148,54 @@ class WholeNumberRangeFilter(django_filters.RangeFilter):
     """A range of counts (such as jobs): whole numbers, not decimals."""
 
     field_class = WholeNumberRangeField
+
+
+class MoneyRangeField(django_filters.fields.RangeField):
+    def __init__(self, *args, **kwargs):
+        fields = (params.StrictDecimalField(min_value=0), params.StrictDecimalField(min_value=0))
+        super().__init__(fields, *args, **kwargs)
+
+
+class MoneyRangeFilter(django_filters.RangeFilter):
+    """A range of amounts (USD): what a money column can hold, in plain digits."""
+
+    field_class = MoneyRangeField
+
+
+class DayRangeField(django_filters.fields.DateRangeField):
+    def __init__(self, *args, **kwargs):
+        fields = (params.StrictDateField(), params.StrictDateField())
+        django_filters.fields.RangeField.__init__(self, fields, *args, **kwargs)
+
+
+class DayRangeFilter(django_filters.DateFromToRangeFilter):
+    """A range of days, YYYY-MM-DD."""
+
+    field_class = DayRangeField
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = params.SearchField
+
+
+class BoundedMultipleChoiceField(params.BoundedChoicesMixin, MultipleChoiceField):
+    pass
+
+
+class BoundedModelMultipleChoiceField(params.BoundedChoicesMixin, ModelMultipleChoiceField):
+    pass
+
+
+class BoundedMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = BoundedMultipleChoiceField
+
+
+class BoundedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BoundedModelMultipleChoiceField
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = params.StrictDateTimeField
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -148,12 +216,12 @@ class CompanyFilter(django_filters.FilterSet):
             "that day, with their status and figures as of that day."
         ),
     )
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="search", label=_("Search"), help_text=_("Words in the name or description.")
     )
     # distinct=False: each filter tests a column of the company itself, which cannot
     # duplicate rows, and DISTINCT would stop an index from serving the ordering.
-    country = django_filters.MultipleChoiceFilter(
+    country = BoundedMultipleChoiceFilter(
         distinct=False,
         choices=countries,
         label=_("Country"),
@@ -162,7 +230,7 @@ class CompanyFilter(django_filters.FilterSet):
     # The lookup compares each chosen sector's slug, so it goes through sector__slug; the
     # schema generator cannot follow that path and is told the type.
     sector = extend_schema_field(OpenApiTypes.STR)(
-        django_filters.ModelMultipleChoiceFilter(
+        BoundedModelMultipleChoiceFilter(
             distinct=False,
             field_name="sector__slug",
             queryset=Sector.objects.all(),
@@ -171,28 +239,28 @@ class CompanyFilter(django_filters.FilterSet):
             help_text=_("Sector slug; repeatable."),
         )
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = BoundedMultipleChoiceFilter(
         distinct=False,
         choices=Company.Status.choices,
         label=_("Status"),
         help_text=_("Repeatable."),
     )
-    resident_since = django_filters.DateFromToRangeFilter(
+    resident_since = DayRangeFilter(
         label=_("Resident since"),
         help_text=_("resident_since_after and resident_since_before, YYYY-MM-DD, inclusive."),
     )
-    declared_investment = django_filters.RangeFilter(
+    declared_investment = MoneyRangeFilter(
         label=_("Declared investment, USD"),
         help_text=_("declared_investment_min and declared_investment_max, inclusive."),
     )
-    realised_investment = django_filters.RangeFilter(
+    realised_investment = MoneyRangeFilter(
         label=_("Realised investment, USD"),
         help_text=_("realised_investment_min and realised_investment_max, inclusive."),
     )
     direct_jobs = WholeNumberRangeFilter(
         label=_("Direct jobs"), help_text=_("direct_jobs_min and direct_jobs_max, inclusive.")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UpdatedSinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Updated since"),
@@ -219,10 +287,23 @@ class CompanyFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
-        """Every word must appear in the name, legal name or description (any language)."""
+        """Every word must appear in the name, legal name or description (any language).
+
+        One Q for all the words (at most params.MAX_WORDS), built once: a .filter() per
+        word clones the queryset each time."""
+        matches = Q()
         for word in value.split():
-            matches = Q()
-            for field in SEARCHED_FIELDS:
-                matches |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(matches)
-        return queryset
+            matches &= Q.create(
+                [(f"{field}__icontains", word) for field in SEARCHED_FIELDS], connector=Q.OR
+            )
+        return queryset.filter(matches)
+
+
+@cache
+def filter_parameters() -> frozenset[str]:
+    """The query parameters CompanyFilter reads (a range filter reads two)."""
+    names = set()
+    for name, field in CompanyFilter().form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
+    return frozenset(names)

@@ -8,10 +8,10 @@ Everything here runs as SQL, on PostgreSQL and SQLite alike.
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     Case,
     CharField,
@@ -420,7 +420,9 @@ def register_revision() -> Revision:
 
     Every API read asks for it first, so it is plain SQL: building the ORM query cost
     five times as much as running it (BENCHMARKS.md)."""
-    with connection.cursor() as cursor:
+    # From the database the request's other reads go to (a replica may lag): a kept copy
+    # is then never stored under a newer revision than its rows.
+    with connections[router.db_for_read(RegisterRevision)].cursor() as cursor:
         cursor.execute(_REVISION_SQL)
         row = cursor.fetchone()
     if row is None:
@@ -521,3 +523,69 @@ def register_status() -> RegisterStatus:
     """The register's last change and whether `load_demo` built it (one small query)."""
     row = RegisterRevision.objects.filter(pk=1).values_list("changed_at", "is_demo").first()
     return RegisterStatus(*row) if row else RegisterStatus(None, False)
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Two published claims that cannot both be right about one figure.
+
+    `kind` is "falls" (a later claim states fewer residents than an earlier one could
+    have had) or "same_month" (two claims about the same month state numbers too far
+    apart for one figure)."""
+
+    earlier: Claim
+    later: Claim
+    figure: str
+    kind: str
+
+
+# Two claims dated at most this far apart speak of the same month: an approximate "end
+# of the year" may fall either side of 1 January.
+SAME_MONTH = timedelta(days=31)
+ABOUT = Decimal("0.05")
+
+
+def _bounds(*, stated, qualifier: str) -> tuple:
+    """The least and the most a stated figure allows (None: no upper bound)."""
+    step = 1 if isinstance(stated, int) else CENT
+    match qualifier:
+        case Claim.Qualifier.MORE_THAN:
+            return stated + step, None
+        case Claim.Qualifier.AT_LEAST:
+            return stated, None
+        case Claim.Qualifier.ABOUT:
+            return stated * (1 - ABOUT), stated * (1 + ABOUT)
+        case _:
+            return stated, stated
+
+
+def claims_contradictions(*, claims: list[Claim]) -> list[Contradiction]:
+    """Every pair of `claims` that contradict each other, earlier claim first.
+
+    A claim contradicts an earlier one when
+    - it states fewer resident companies than the earlier one allows at the least
+      ("falls": the most it allows is below the least the earlier allows), however far
+      apart they are; or
+    - both speak of the same month (dated at most 31 days apart) and state countries,
+      declared investment or jobs whose numbers differ by more than 5% of the larger
+      ("same_month"), whatever their qualifiers: a headline's number is its speaker's
+      estimate of the figure, and one figure is not both 11 and 15 countries, or both
+      "more than 1,000" and "more than 6,000" jobs, within a month. Resident counts
+      are not compared so: they rise by whole residents within a week.
+    """
+    ordered = sorted(claims, key=lambda claim: (claim.claimed_on, claim.pk or 0))
+    found = []
+    for n, later in enumerate(ordered):
+        for earlier in ordered[:n]:
+            if later.companies is not None and earlier.companies is not None:
+                least, _ = _bounds(stated=earlier.companies, qualifier=earlier.companies_qualifier)
+                _, most = _bounds(stated=later.companies, qualifier=later.companies_qualifier)
+                if most is not None and most < least:
+                    found.append(Contradiction(earlier, later, "companies", "falls"))
+            if later.claimed_on - earlier.claimed_on > SAME_MONTH:
+                continue
+            for figure in ("countries", "declared_investment", "direct_jobs"):
+                a, b = getattr(earlier, figure), getattr(later, figure)
+                if a is not None and b is not None and abs(a - b) > ABOUT * max(a, b):
+                    found.append(Contradiction(earlier, later, figure, "same_month"))
+    return found

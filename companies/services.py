@@ -85,6 +85,11 @@ def _changed_by(*, record: models.Model, version: int) -> list[str]:
     return sorted(users)
 
 
+def _changes(*, record: models.Model, fields: dict) -> list[str]:
+    """The names of `fields` whose value differs from the record's."""
+    return [name for name, value in fields.items() if not _same(getattr(record, name), value)]
+
+
 def register_lock() -> RegisterRevision:
     """Lock the register revision until the transaction ends; returns it.
 
@@ -125,8 +130,11 @@ def company_update(
 ) -> Company:
     """Validate and apply `fields` to a company, locked against parallel writes.
 
-    With `expected_version`, refuses (StaleWrite) if the company changed since then."""
+    With `expected_version`, refuses (StaleWrite) if the company changed since then. A
+    write that changes nothing saves nothing: no new version, no history entry."""
     company = _locked(Company, company.pk, expected_version)
+    if not _changes(record=company, fields=fields):
+        return company
     for name, value in fields.items():
         setattr(company, name, value)
     company.full_clean()
@@ -152,8 +160,11 @@ def report_create(*, company: Company, fields: dict) -> Report:
 
 @transaction.atomic
 def report_update(*, report: Report, fields: dict, expected_version: int | None = None) -> Report:
-    """Validate and apply `fields` to a report, locked; refuses a stale write."""
+    """Validate and apply `fields` to a report, locked; refuses a stale write. A write
+    that changes nothing saves nothing."""
     report = _locked(Report, report.pk, expected_version)
+    if not _changes(record=report, fields=fields):
+        return report
     for name, value in fields.items():
         setattr(report, name, value)
     report.full_clean()

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from . import selectors
+from . import params, selectors
 from .caching import cached_per_revision
-from .filters import CompanyFilter
+from .filters import REPEATABLE, CompanyFilter, filter_parameters
 from .models import Claim, Company, Sector
 
 PAGE_SIZE = 25
@@ -53,9 +53,12 @@ def _published() -> QuerySet:
 def _page(request: HttpRequest, queryset: QuerySet):
     """The requested page of `queryset`; a page number that is not a page is a 404."""
     paginator = Paginator(queryset, PAGE_SIZE)
-    number = request.GET.get("page") or 1
+    raw = request.GET.get("page") or "1"
+    number = params.whole_number(raw)
     try:
-        return paginator.page(paginator.num_pages if number == "last" else number)
+        if number is None and raw != "last":
+            raise InvalidPage
+        return paginator.page(paginator.num_pages if raw == "last" else number)
     except InvalidPage as error:
         raise Http404(_("There is no such page of results.")) from error
 
@@ -171,7 +174,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
-    filterset = CompanyFilter(_without_blanks(request.GET), queryset=_published())
+    query = params.without_blanks(request.GET)
+    filterset = CompanyFilter(query, queryset=_published())
     codes = cached_per_revision("countries", selectors.companies_countries)
     context = {
         "filterset": filterset,
@@ -182,20 +186,19 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "selected": {name: request.GET.getlist(name) for name in ("country", "sector", "status")},
         "filtered": any(request.GET.get(name) for name in request.GET if name != "page"),
     }
-    if not filterset.is_valid():
+    # Unknown parameters are ignored; the known ones other than the repeatable filters
+    # are given once.
+    single = (filter_parameters() - REPEATABLE) | {"page"}
+    problems = params.query_problems(query, single=single)
+    if not filterset.is_valid() or problems:
+        fields = filterset.form.fields
+        for name, messages in problems.items():
+            label = fields[name].label if name in fields else name
+            for message in messages:
+                filterset.form.add_error(None, f"{label}: {message}")
         return render(request, "companies/company_list.html", context, status=400)
     context["page_obj"] = _page(request, filterset.qs)
     return render(request, "companies/company_list.html", context)
-
-
-def _without_blanks(query: QueryDict) -> QueryDict:
-    """The query without empty values: the form's "All countries" and such submit `country=`,
-    which means no filter rather than a country with no code."""
-    kept = QueryDict(mutable=True)
-    for name, values in query.lists():
-        if values := [value for value in values if value.strip()]:
-            kept.setlist(name, values)
-    return kept
 
 
 def _timestamp(day: date) -> int:
@@ -308,12 +311,27 @@ def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def claim_list(request: HttpRequest) -> HttpResponse:
-    """The published claims, each figure beside the register's own as of the claim's date."""
-    checks = [
+    """The published claims as a timeline: each stated figure against the register's own
+    over the years, then each claim's verdict and the claims it contradicts."""
+    checks = selectors.claims_checked()
+    contradictions = selectors.claims_contradictions(claims=[check.claim for check in checks])
+    against: dict[int, list[dict]] = {}
+    for found in contradictions:
+        for claim, other in ((found.earlier, found.later), (found.later, found.earlier)):
+            against.setdefault(claim.pk, []).append(
+                {
+                    "other": other,
+                    "figure": FIGURE_LABELS[found.figure],
+                    "falls": found.kind == "falls",
+                }
+            )
+    items = [
         {
             "check": check,
+            "contradicts": against.get(check.claim.pk, []),
             "figures": [
                 {
+                    "key": figure.figure,
                     "label": FIGURE_LABELS[figure.figure],
                     "money": figure.figure in MONEY_FIGURES,
                     "qualifier": Claim.Qualifier(figure.qualifier).label,
@@ -324,9 +342,92 @@ def claim_list(request: HttpRequest) -> HttpResponse:
                 for figure in check.figures
             ],
         }
-        for check in selectors.claims_checked()
+        for check in checks
     ]
-    return render(request, "companies/claim_list.html", {"checks": checks})
+    timeline = [
+        {
+            "figure": figure,
+            "label": FIGURE_LABELS[figure],
+            "chart": _timeline(checks, figure),
+            "chart_id": f"chart-timeline-{figure}",
+            "rows": [
+                {"claim": item["check"].claim, **stated}
+                for item in items
+                for stated in item["figures"]
+                if stated["key"] == figure
+            ],
+        }
+        for figure in Claim.FIGURES
+    ]
+    context = {
+        "items": items,
+        "timeline": timeline,
+        "contradictions": len(contradictions),
+        "agreeing": sum(check.agrees for check in checks),
+    }
+    return render(request, "companies/claim_list.html", context)
+
+
+def _timeline(checks: list, figure: str) -> dict:
+    """One figure's chart: the register's value on each claim's day, as a line, and the
+    claims that state the figure, as points, apart by verdict. x is the day in
+    milliseconds since 1970 (a time axis to scale), each point also named by its day."""
+
+    def point(check, value) -> dict:
+        day = check.claim.claimed_on
+        value = _money(value) if figure in MONEY_FIGURES else value
+        return {"x": moment(day), "y": value, "day": date_format(day, "DATE_FORMAT")}
+
+    def moment(day: date) -> float:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp() * 1000
+
+    register, seen = [], set()
+    stated = {True: [], False: []}
+    for check in checks:
+        if check.claim.claimed_on not in seen:
+            seen.add(check.claim.claimed_on)
+            register.append(point(check, getattr(check.totals, figure)))
+        for figure_check in check.figures:
+            if figure_check.figure == figure:
+                stated[figure_check.agrees].append(point(check, figure_check.stated))
+    return _chart(
+        kind="scatter",
+        labels=[],
+        datasets=[
+            {"label": _("The register"), "data": register, "axis": "y", "line": True},
+            {
+                "label": _("Stated, the register agrees"),
+                "data": stated[True],
+                "axis": "y",
+                "verdict": "agrees",
+            },
+            {
+                "label": _("Stated, the register does not agree"),
+                "data": stated[False],
+                "axis": "y",
+                "verdict": "disagrees",
+                "point": "crossRot",
+            },
+        ],
+        axes={
+            "y": {
+                "title": FIGURE_LABELS[figure],
+                "position": "left",
+                "money": figure in MONEY_FIGURES,
+            }
+        },
+    ) | {"time": {"title": _("Date"), "ticks": _year_ticks(checks, moment)}}
+
+
+def _year_ticks(checks: list, moment) -> list[dict]:
+    """A tick at each 1 January from the first claim's year to the one after the last."""
+    years = [check.claim.claimed_on.year for check in checks]
+    if not years:
+        return []
+    return [
+        {"value": moment(date(year, 1, 1)), "label": str(year)}
+        for year in range(min(years), max(years) + 2)
+    ]
 
 
 @require_safe

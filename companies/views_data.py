@@ -79,7 +79,7 @@ def register_json(request: HttpRequest) -> StreamingHttpResponse:
     metadata = {
         "title": dcat.TITLE,
         "license": settings.DATA_LICENSE_URL,
-        "publisher": settings.PUBLISHER_NAME,
+        "publisher": downloads.publisher_name(),
         "modified": status.changed_at,
         "is_demo": status.is_demo,
     }

@@ -14,6 +14,8 @@ from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 
+from . import replica
+
 logger = logging.getLogger(__name__)
 
 # A database restart takes seconds; clients (and proxies) may retry after this many.
@@ -42,6 +44,9 @@ def readyz(request: HttpRequest) -> HttpResponse:
     (status `degraded`): taking every instance out of the load balancer for it would
     turn a slower directory into none."""
     states = {"database": _database_state(), "cache": _cache_state()}
+    if replica.replica_configured():
+        # A replica that is away only moves its reads to the primary (ops/replica.py).
+        states["replica"] = replica.replica_state()
     for name, state in states.items():
         if state != "ok":
             logger.warning("readiness check: %s %s", name, state)

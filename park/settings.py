@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that may answer, so that CORS headers reach every API response.
     "corsheaders.middleware.CorsMiddleware",
+    # Before anything that reads (the kept copies' revision included): which database an
+    # anonymous read goes to, when a read replica is configured.
+    "ops.replica.ReplicaMiddleware",
     # Before sessions and the rest: anonymous API reads answered from a kept copy.
     "companies.api.middleware.KeptResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +121,22 @@ else:
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
 
+# A streaming replica for anonymous reads (ops/replica.py). No pool: a replica that is
+# down must fail at once (connection refused, or connect_timeout), not after a pool's wait.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update({"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True})
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(
+        {"connect_timeout": 1, "options": "-c jit=off -c statement_timeout=10000"}
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ops.replica.ReplicaRouter"]
+# How often each process checks the replica, how far behind it may be, and how long a
+# client that wrote keeps reading from the primary (seconds).
+REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=2.0)
+REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=10)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------
@@ -132,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Languages and time --------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# British English dates, and Russian ones whose year mark stays with the year (park/formats/).
+FORMAT_MODULE_PATH = ["park.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("ru", _("Russian")),
@@ -165,7 +186,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["companies.api.permissions.ModelPermissionsOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["companies.api.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["companies.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "companies.api.renderers.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "companies.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "companies.api.errors.exception_handler",
@@ -214,6 +235,10 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "django_countries.countries",
         "StatusEnum": "companies.models.Company.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "companies.api.schema.blank_means_absent",
+    ],
 }
 
 # Anyone may read the API from a browser on another site; writes stay same-origin.
@@ -446,8 +471,10 @@ SERIALIZATION_MODULES = {"json": "ops.serializers"}
 
 # Who publishes the register and under what licence its data may be reused: the footer
 # of every page, the about page, the downloads, the data package and the DCAT catalogue.
-PUBLISHER_NAME = env.str(
-    "DJANGO_PUBLISHER_NAME", default="Administration of the China–Belarus Industrial Park"
+# The default name is translated on the pages; machine-readable metadata names it in
+# English (downloads.publisher_name).
+PUBLISHER_NAME = env.str("DJANGO_PUBLISHER_NAME", default="") or _(
+    "Administration of the China–Belarus Industrial Park"
 )
 PUBLISHER_ADDRESS = env.str(
     "DJANGO_PUBLISHER_ADDRESS",

@@ -72,7 +72,7 @@ def test_company_list_sorts_by_current_figures(editor_client):
     small.reports.create(reported_on=date(2020, 1, 1), direct_jobs=3, source="s")
     big.reports.create(reported_on=date(2020, 1, 1), direct_jobs=300, source="s")
     columns = editor_client.get(CHANGELIST).context["cl"].list_display
-    response = editor_client.get(CHANGELIST, {"o": f"-{columns.index('direct_jobs')}"})
+    response = editor_client.get(CHANGELIST, {"o": f"-{columns.index('jobs')}"})
     assert [c.name for c in response.context["cl"].result_list] == ["Big", "Small"]
 
 

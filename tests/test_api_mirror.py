@@ -181,7 +181,6 @@ def test_removals_name_what_left_the_public_register_and_hide_drafts(api, editor
     ("params", "name"),
     [
         ({"since": "yesterday"}, "since"),
-        ({"since": ""}, "since"),
         ({"cursor": "nonsense"}, "cursor"),
         ({"page_size": "0"}, "page_size"),
     ],

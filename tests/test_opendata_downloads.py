@@ -27,7 +27,10 @@ COLUMNS = {
     "companies": [
         "slug", "name", "legal_name", "country", "sector", "status", "resident_since",
         "exited_on", "exit_reason", "description_en", "description_ru", "description_zh_hans",
-        "website", "updated_at",
+        "website", "declared_investment", "declared_investment_reported_on",
+        "declared_investment_source", "realised_investment", "realised_investment_reported_on",
+        "realised_investment_source", "direct_jobs", "direct_jobs_reported_on",
+        "direct_jobs_source", "updated_at",
     ],
     "reports": [
         "company", "reported_on", "declared_investment", "realised_investment", "direct_jobs",
@@ -95,6 +98,14 @@ def test_companies_csv_rows_match_the_database(client, with_claims):
     assert gamma["resident_since"] == "2019-07-01"
     assert gamma["description_ru"] == "Складские услуги и железнодорожные перевозки."
     assert gamma["description_zh_hans"] == "仓储和铁路货运。"
+    alpha = next(row for row in rows if row["slug"] == "alpha-telecom")
+    # Today's figures, each with the report it comes from: jobs carried from 2017.
+    assert (alpha["declared_investment"], alpha["declared_investment_reported_on"]) == (
+        "12000000.00",
+        "2019-12-31",
+    )
+    assert (alpha["direct_jobs"], alpha["direct_jobs_reported_on"]) == ("20", "2017-12-31")
+    assert alpha["direct_jobs_source"] == "Annual report 2017"
     assert {row["slug"] for row in rows} == set(
         Company.objects.published().values_list("slug", flat=True)
     )

@@ -16,9 +16,19 @@ from tests.pages import text
 from tests.settings import BASE_DIR
 
 LANGUAGES = {
-    "en": ("About the data", "Licence", "Accessibility statement"),
-    "ru": ("О данных", "Лицензия", "Заявление о доступности"),
-    "zh-hans": ("关于数据", "许可", "无障碍声明"),
+    "en": (
+        "Administration of the China–Belarus Industrial Park",
+        "About the data",
+        "Licence",
+        "Accessibility statement",
+    ),
+    "ru": (
+        "Администрация Китайско-Белорусского индустриального парка",
+        "О данных",
+        "Лицензия",
+        "Заявление о доступности",
+    ),
+    "zh-hans": ("中白工业园区管理委员会", "关于数据", "许可", "无障碍声明"),
 }
 
 
@@ -27,7 +37,6 @@ def test_footer_names_publisher_licence_contact_last_change_and_links(client, re
     for path in ("", "companies/", "claims/", "companies/alpha-telecom/"):
         response = client.get(f"/{language}/{path}")
         footer = response.content.decode().split('<footer class="site-footer">', 1)[1]
-        assert "Administration of the China–Belarus Industrial Park" in footer
         assert '<a rel="license" href="https://creativecommons.org/licenses/by/4.0/">' in footer
         assert "Creative Commons Attribution 4.0 International (CC BY 4.0)" in footer
         assert 'href="mailto:opendata@industrialpark.example"' in footer
@@ -76,6 +85,14 @@ def test_publisher_and_licence_come_from_the_settings(client, register):
     package = json.loads(client.get("/data/datapackage.json").content)
     assert package["licenses"][0]["path"] == "https://opendatacommons.org/licenses/odbl/1-0/"
     assert package["contributors"][0]["title"] == "Great Stone Administration"
+
+
+def test_machine_readable_metadata_names_the_default_publisher_in_english(client, register):
+    english = "Administration of the China–Belarus Industrial Park"
+    package = client.get("/data/datapackage.json", HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert package["contributors"][0]["title"] == english
+    catalogue = client.get("/catalog.ttl", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'foaf:name "{english}"' in catalogue
 
 
 def test_the_settings_read_publisher_and_licence_from_the_environment():

@@ -18,7 +18,7 @@ def test_company_page_shows_everything_public_about_a_resident(client, register)
         "Alpha Telecom",
         "Alpha Telecom LLC",
         "Builds 5G network equipment.",
-        "Resident since May 1, 2016",
+        "Resident since 1 May 2016",
         "Declared investment $12,000,000",
         "Realised investment $4,000,000",
         "Direct jobs 20",
@@ -33,15 +33,18 @@ def test_company_figures_over_time_carry_a_missing_figure_forward_marked(client,
     response = client.get("/en/companies/alpha-telecom/")
     chart = chart_data(response, "chart-company")
     declared, realised, jobs = chart["datasets"]
-    assert [tick["label"] for tick in chart["time"]["ticks"]] == ["Dec. 31, 2017", "Dec. 31, 2019"]
+    assert [tick["label"] for tick in chart["time"]["ticks"]] == [
+        "31 December 2017",
+        "31 December 2019",
+    ]
     assert [point["y"] for point in declared["data"]] == [10e6, 12e6]
     assert [point["y"] for point in realised["data"]] == [1e6, 4e6]
     assert [point["y"] for point in jobs["data"]] == [20, 20]  # the 2019 report gave no jobs
     assert (declared["carried"], jobs["carried"]) == ([False, False], [False, True])
     page = text(response)
     assert (
-        "Dec. 31, 2019 $12,000,000 $4,000,000 20 * Carried forward from the report of "
-        "Dec. 31, 2017 (Annual report 2017) Annual report 2019" in page
+        "31 December 2019 $12,000,000 $4,000,000 20 * Carried forward from the report of "
+        "31 December 2017 (Annual report 2017) Annual report 2019" in page
     )
     assert "* Carried forward: the report of that row left the figure out" in page
     html = response.content.decode()
@@ -64,15 +67,15 @@ def test_company_chart_time_axis_is_to_scale(client, db):
 def test_latest_figures_name_the_date_and_source_of_their_reports(client, register):
     page = text(client.get("/en/companies/alpha-telecom/"))
     assert (
-        "Declared investment $12,000,000 From the report of Dec. 31, 2019 "
+        "Declared investment $12,000,000 From the report of 31 December 2019 "
         "Source: Annual report 2019" in page
     )
-    assert "Direct jobs 20 From the report of Dec. 31, 2017 Source: Annual report 2017" in page
+    assert "Direct jobs 20 From the report of 31 December 2017 Source: Annual report 2017" in page
 
 
 def test_former_resident_shows_when_and_why_it_left(client, register):
     page = text(client.get(register.beta.get_absolute_url()))
-    assert "Exited on June 30, 2020" in page
+    assert "Exited on 30 June 2020" in page
     assert "Reason for leaving Moved to another free economic zone." in page
 
 

@@ -17,7 +17,7 @@ ROOT = Path(settings.BASE_DIR)
 # pages, admin (import, export, history), API messages, error pages, lockout, settings.
 SOURCES = sorted(
     path
-    for package in ("companies", "ops", "park")
+    for package in ("companies", "ops", "park", "templates")
     for path in (ROOT / package).rglob("*")
     if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts
 )
@@ -121,7 +121,7 @@ def test_company_description_and_dates_follow_the_language(client, register):
 
 def test_claims_page_in_chinese(client, claims):
     page = text(client.get("/zh-hans/claims/"))
-    assert "对照登记册核查的声明" in page
+    assert "对照登记册核查的公开声明" in page
     assert "登记册与此声明一致。" in page
 
 

@@ -12,3 +12,6 @@ from . import claim, company, importrecord, report, sector  # noqa: F401  (each 
 
 # The index leads with what needs attention (attention.py).
 admin.site.index_template = "admin/companies/index.html"
+# Lists use the whole width (at 1366 px the company list's figures would otherwise sit
+# behind two sidebars); the breadcrumbs and the index lead everywhere.
+admin.site.enable_nav_sidebar = False

@@ -11,12 +11,14 @@ from companies.resources import ClaimResource
 from .attention import AttentionFilter
 from .history import RegisterHistoryAdmin
 from .importexport import RegisterImportExport
+from .report import AMOUNTS
 from .versioning import VersionedForm
 
 
 @admin.register(Claim)
 class ClaimAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAdmin):
     form = VersionedForm
+    formfield_overrides = AMOUNTS
     resource_classes = [ClaimResource]
     list_display = ("claimed_on", "speaker", "register_agrees", "is_reference", "is_published")
     list_filter = ("is_published", "is_reference", AttentionFilter)

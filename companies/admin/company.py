@@ -12,9 +12,10 @@ from companies.models import Company
 from companies.resources import CompanyResource
 
 from .attention import AttentionFilter
+from .formatting import figure_cell
 from .history import RegisterHistoryAdmin
 from .importexport import RegisterImportExport
-from .report import ReportInline
+from .report import InlineAdminFormSet, ReportInline
 from .versioning import VersionedForm
 
 
@@ -28,10 +29,9 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
         "country",
         "sector",
         "status",
-        "resident_since",
-        "declared_investment",
-        "realised_investment",
-        "direct_jobs",
+        "declared",
+        "realised",
+        "jobs",
         "is_published",
     )
     list_filter = (
@@ -45,9 +45,9 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
     search_fields = ("name", "legal_name")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = (
-        "declared_investment",
-        "realised_investment",
-        "direct_jobs",
+        "declared_now",
+        "realised_now",
+        "jobs_now",
         "created_at",
         "updated_at",
     )
@@ -72,9 +72,9 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
             _("Current figures, from the reports"),
             {
                 "fields": (
-                    "declared_investment",
-                    "realised_investment",
-                    "direct_jobs",
+                    "declared_now",
+                    "realised_now",
+                    "jobs_now",
                     "created_at",
                     "updated_at",
                 )
@@ -87,6 +87,38 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
         "The figures are not restored: a company's figures always follow its reports. To "
         "change them, change the reports."
     )
+
+    # The current figures, formatted: in the list with the day each was reported, on the
+    # change page also with the report's source.
+    @admin.display(description=_("declared investment, USD"), ordering="declared_investment")
+    def declared(self, company):
+        return figure_cell(company, "declared_investment")
+
+    @admin.display(description=_("realised investment, USD"), ordering="realised_investment")
+    def realised(self, company):
+        return figure_cell(company, "realised_investment")
+
+    @admin.display(description=_("direct jobs"), ordering="direct_jobs")
+    def jobs(self, company):
+        return figure_cell(company, "direct_jobs")
+
+    @admin.display(description=_("declared investment, USD"))
+    def declared_now(self, company):
+        return figure_cell(company, "declared_investment", with_source=True)
+
+    @admin.display(description=_("realised investment, USD"))
+    def realised_now(self, company):
+        return figure_cell(company, "realised_investment", with_source=True)
+
+    @admin.display(description=_("direct jobs"))
+    def jobs_now(self, company):
+        return figure_cell(company, "direct_jobs", with_source=True)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            inline_formset.__class__ = InlineAdminFormSet
+        return inline_formsets
 
     @admin.action(description=_("Publish selected companies"), permissions=("change",))
     def publish(self, request, queryset):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from companies import params
 from companies.filters import ORDERINGS, sort_expression
 from companies.models import Company
 
@@ -46,11 +47,12 @@ def page_size(request) -> int:
     raw = request.query_params.get("page_size")
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    size = params.whole_number(raw)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
         raise exceptions.ValidationError(
             {"page_size": [_("Give a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]}
         )
-    return int(raw)
+    return size
 
 
 def _ordering(ordering: list[str] | None) -> str:
@@ -130,12 +132,22 @@ class Keyset:
         invalid = exceptions.ValidationError(
             {"cursor": [_("Not a cursor of this list; follow the next link as given.")]}
         )
+        if len(cursor) > params.MAX_LENGTH:
+            raise invalid
         try:
             ordering, value, pk = orjson.loads(base64.urlsafe_b64decode(cursor + "=="))
-            value = None if value is None else self.field.to_python(value)
+            if value is not None:
+                # The value goes into SQL: it must be one the column can hold (no NUL in
+                # text, no count or amount beyond the column's range or digits).
+                if isinstance(value, str) and "\x00" in value:
+                    raise ValueError
+                if isinstance(value, int) and not 0 <= value < 2**31:
+                    raise ValueError
+                value = self.field.to_python(value)
+                self.field.run_validators(value)
         except (ValueError, TypeError, binascii.Error, DjangoValidationError):
             raise invalid from None
-        if type(pk) is not int:
+        if type(pk) is not int or not 0 < pk < 2**63:
             raise invalid
         if ordering != self.ordering:
             raise exceptions.ValidationError(
@@ -149,10 +161,9 @@ def number_page(
 ) -> Page:
     """Page `page` (from 1) of the list, with the count of all rows (of `count_from`, the
     same rows without the joins that only add columns)."""
-    raw = request.query_params.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    number = params.whole_number(request.query_params.get("page", "1"))
+    if number is None or number < 1:
         raise exceptions.ValidationError({"page": [_("Give a page number from 1.")]})
-    number = int(raw)
     count = count_from.count()
     last = max(1, math.ceil(count / size))
     if number > last:

@@ -25,6 +25,8 @@ from rest_framework import exceptions, serializers
 from companies import selectors
 from companies.models import Claim, Company, CompanyRemoval, Report, Sector
 
+from .fields import SectorField, StrictModelSerializer, StrictSerializer
+
 # --- Reading rows ---------------------------------------------------------------------
 
 
@@ -267,12 +269,14 @@ def parse_fields(request, serializer_class: type[RowSerializer]) -> list[str] | 
     names = [name.strip() for name in raw.split(",") if name.strip()]
     known = serializer_class.field_names()
     unknown = [name for name in names if name not in known]
-    if unknown or not names:
+    if unknown or not names or len(names) > len(known):
+        # Echo a few of the unknown names, shortened: the value may be long.
+        shown = [name if len(name) <= 40 else f"{name[:40]}…" for name in unknown[:5]]
         raise exceptions.ValidationError(
             {
                 "fields": [
                     _("Unknown field(s): %(unknown)s. Choose from: %(known)s.")
-                    % {"unknown": ", ".join(unknown) or "-", "known": ", ".join(known)}
+                    % {"unknown": ", ".join(shown) or "-", "known": ", ".join(known)}
                 ]
             }
         )
@@ -282,10 +286,10 @@ def parse_fields(request, serializer_class: type[RowSerializer]) -> list[str] | 
 # --- Writing companies ----------------------------------------------------------------
 
 
-class CompanyWriteSerializer(serializers.ModelSerializer):
+class CompanyWriteSerializer(StrictModelSerializer):
     """A company as an editor creates or changes it; figures come from its reports."""
 
-    sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all())
+    sector = SectorField(slug_field="slug", queryset=Sector.objects.all())
 
     class Meta:
         model = Company
@@ -328,7 +332,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(path)
 
 
-class ReportWriteSerializer(serializers.ModelSerializer):
+class ReportWriteSerializer(StrictModelSerializer):
     """A report as an editor creates or changes it (USD, headcount; at least one figure)."""
 
     class Meta:
@@ -465,9 +469,12 @@ class RemovalPageSerializer(serializers.Serializer):
 # --- Tokens ---------------------------------------------------------------------------
 
 
-class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+class LoginSerializer(StrictSerializer):
+    # No user name is longer than the column; a failed login records the name given.
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=1024, style={"input_type": "password"}, trim_whitespace=False
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -40,8 +40,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from companies import caching, selectors, services
-from companies.filters import CompanyFilter, day_parse
+from companies import caching, params, selectors, services
+from companies.filters import REPEATABLE, CompanyFilter, day_parse, filter_parameters
 from companies.models import Company, Report, Sector
 
 from . import pagination, tokens
@@ -194,6 +194,13 @@ class ConditionalMixin:
         self._set_validators(request, response, etag, last_modified)
         return response
 
+    def initial(self, request, *args, **kwargs):
+        # A blank parameter means the parameter was not given, as on the pages.
+        request._request.GET = params.without_blanks(request._request.GET)
+        super().initial(request, *args, **kwargs)
+        if problems := params.query_problems(request.query_params, single=single_parameters()):
+            raise exceptions.ValidationError(problems)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ("Accept", "Accept-Language", "Authorization"))
@@ -218,8 +225,9 @@ def expected_version(request) -> int | None:
 
 
 def company_or_404(companies: QuerySet, slug: str) -> Company:
-    """The company at `slug` among `companies`; a draft hidden from the caller is missing."""
-    company = companies.filter(slug=slug).first()
+    """The company at `slug` among `companies`; a draft hidden from the caller is missing,
+    as is anything that cannot be a slug (a NUL cannot even reach the database)."""
+    company = companies.filter(slug=slug).first() if params.SLUG.fullmatch(slug) else None
     if company is None:
         raise exceptions.NotFound(_("No company has this address."))
     return company
@@ -238,24 +246,9 @@ LIST_PARAMETERS = ("fields", "cursor", "page", "page_size", api_settings.URL_FOR
 
 
 @cache
-def filter_parameters() -> frozenset[str]:
-    """The query parameters CompanyFilter reads (a range filter reads two)."""
-    names = set()
-    for name, field in CompanyFilter().form.fields.items():
-        suffixes = getattr(field.widget, "suffixes", None)
-        names |= {f"{name}_{suffix}" for suffix in suffixes} if suffixes else {name}
-    return frozenset(names)
-
-
-def reject_empty(request, names) -> None:
-    """A known parameter given without a value is refused rather than ignored."""
-    empty = {
-        name: [_("Give a value, or leave the parameter out.")]
-        for name in names
-        if "" in request.query_params.getlist(name)
-    }
-    if empty:
-        raise exceptions.ValidationError(empty)
+def single_parameters() -> frozenset[str]:
+    """The API's query parameters that are given once."""
+    return (filter_parameters() - REPEATABLE) | {*LIST_PARAMETERS, "as_of"}
 
 
 class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
@@ -320,7 +313,6 @@ class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
         """The visible companies after CompanyFilter, annotated with their status and
         figures as of the day asked (selectors.companies_with_figures_as_of), the
         ordering it parsed and the day (today without `as_of`)."""
-        reject_empty(self.request, [*filter_parameters(), *LIST_PARAMETERS])
         today = timezone.localdate()
         if filter_parameters().isdisjoint(self.request.query_params):
             # Building the FilterSet's form costs milliseconds; without a filter it has
@@ -461,9 +453,12 @@ class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
     def _company_row(self, slug: str, day: date | None = None) -> dict:
         """The company at `slug` as of `day` (default today), as CompanySerializer reads it."""
         day = day or timezone.localdate()
-        companies = self.get_queryset().filter(slug=slug)
-        registered = selectors.companies_registered_as_of(companies=companies, day=day)
-        row = company_rows(registered).values(*COLUMNS).first()
+        row = None
+        companies = self.get_queryset().none()
+        if params.SLUG.fullmatch(slug):
+            companies = self.get_queryset().filter(slug=slug)
+            registered = selectors.companies_registered_as_of(companies=companies, day=day)
+            row = company_rows(registered).values(*COLUMNS).first()
         if row is None:
             if day < timezone.localdate() and companies.exists():
                 raise exceptions.NotFound(
@@ -472,6 +467,15 @@ class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
                 )
             raise exceptions.NotFound(_("No company has this address."))
         return row
+
+    @staticmethod
+    def _written_row(company: Company) -> dict:
+        """The company just written, as its writer sees it even if they may not see drafts:
+        a committed write answers with the record, never 404."""
+        written = selectors.companies_with_figures_as_of(
+            companies=Company.objects.filter(pk=company.pk), day=timezone.localdate()
+        )
+        return company_rows(written).values(*COLUMNS).get()
 
     def _detail_response(
         self, request, row: dict, *, day: date | None = None, status_code=status.HTTP_200_OK
@@ -490,7 +494,6 @@ class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
         """One company, as of a day with `as_of` (404 if it was not in the register by
         then); drafts answer 404 to all but editors."""
         parse_fields(request, CompanySerializer)
-        reject_empty(request, ["fields", "as_of"])
         day = as_of(request)
         row = self._company_row(slug, day)
         etag, last_modified = self.register_validators(request, version=row["version"])
@@ -507,11 +510,12 @@ class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
     )
     def create(self, request):
         """Add a company; its figures follow from the reports added to it."""
+        parse_fields(request, CompanySerializer)  # refused before anything is written
         serializer = CompanyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         company = services.company_create(fields=serializer.validated_data)
         response = self._detail_response(
-            request, self._company_row(company.slug), status_code=status.HTTP_201_CREATED
+            request, self._written_row(company), status_code=status.HTTP_201_CREATED
         )
         response["Location"] = request.build_absolute_uri(
             reverse("api:company-detail", args=[company.slug])
@@ -521,12 +525,19 @@ class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
     def _update(self, request, slug, *, partial: bool):
         company = self._company(slug)
         version = expected_version(request)
+        parse_fields(request, CompanySerializer)  # refused before anything is written
         serializer = CompanyWriteSerializer(company, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         company = services.company_update(
             company=company, fields=serializer.validated_data, expected_version=version
         )
-        return self._detail_response(request, self._company_row(company.slug))
+        response = self._detail_response(request, self._written_row(company))
+        if company.slug != slug:
+            # The company moved: its new address, so that the client follows it.
+            response["Location"] = request.build_absolute_uri(
+                reverse("api:company-detail", args=[company.slug])
+            )
+        return response
 
     @extend_schema(
         parameters=[IF_MATCH],
@@ -606,7 +617,8 @@ class ReportViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
         return self.conditional(request, build)
 
     def _report(self, pk: str) -> Report:
-        report = self.get_queryset().filter(pk=pk).first() if pk.isdigit() else None
+        number = params.whole_number(pk)
+        report = self.get_queryset().filter(pk=number).first() if number is not None else None
         if report is None:
             raise exceptions.NotFound(_("This company has no report with this number."))
         return report
@@ -857,7 +869,6 @@ class RemovalsView(KnownParametersMixin, ConditionalMixin, APIView):
     def get(self, request):
         """Slugs that left the register since a time (deleted, unpublished, or renamed):
         with `companies/?updated_since=`, what a client needs to mirror the register."""
-        reject_empty(request, self.query_parameters)
         since = None
         if "since" in request.query_params:
             try:

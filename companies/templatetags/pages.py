@@ -9,11 +9,21 @@ from babel.numbers import format_compact_currency, format_decimal
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info, to_locale
 
 register = template.Library()
 
 DASH = "—"
+# Spaces that the languages' number formats use (between digit groups, before "$").
+SPACES = str.maketrans({" ": "\u00a0", "\u202f": "\u00a0"})
+
+
+def unbroken(text: str) -> SafeString:
+    """A number as one unbreakable piece: no line break inside it, nor between it and its
+    currency sign, in any language (non-breaking spaces, and a span that does not wrap)."""
+    return format_html('<span class="nowrap">{}</span>', text.translate(SPACES))
 
 
 def _locale() -> Locale:
@@ -25,7 +35,7 @@ def number(value) -> str:
     """A count with the language's digit grouping: 1,080 / 1 080."""
     if value is None or value == "":
         return DASH
-    return format_decimal(value, locale=_locale())
+    return unbroken(format_decimal(value, locale=_locale()))
 
 
 @register.filter
@@ -38,7 +48,7 @@ def usd(value) -> str:
     pattern = copy(locale.currency_formats["standard"])
     if value == value.to_integral_value():
         pattern.frac_prec = (0, 0)
-    return pattern.apply(value, locale, currency="USD", currency_digits=False)
+    return unbroken(pattern.apply(value, locale, currency="USD", currency_digits=False))
 
 
 @register.filter
@@ -46,7 +56,9 @@ def usd_compact(value) -> str:
     """US dollars rounded for headlines: $1.3B / 1,3 млрд $ / US$12.6亿."""
     if value is None or value == "":
         return DASH
-    return format_compact_currency(Decimal(value), "USD", locale=_locale(), fraction_digits=1)
+    return unbroken(
+        format_compact_currency(Decimal(value), "USD", locale=_locale(), fraction_digits=1)
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -9,6 +9,8 @@
   var lang = document.documentElement.lang || "en";
   // Colours distinguishable with common colour blindness, each at least 4.5:1 on white.
   var palette = ["#1f5fa8", "#b3470d", "#1d7a3a", "#6b3fa0"];
+  // Verdicts keep their colours on every chart: the register agrees, or does not.
+  var verdicts = { agrees: "#1d6b34", disagrees: "#a12622" };
   var counts = new Intl.NumberFormat(lang);
   var money = new Intl.NumberFormat(lang, { style: "currency", currency: "USD", maximumFractionDigits: 0 });
   var moneyShort = new Intl.NumberFormat(lang, {
@@ -101,7 +103,7 @@
     }
     var spec = JSON.parse(source.textContent);
     var datasets = spec.datasets.map(function (dataset, index) {
-      var colour = palette[index % palette.length];
+      var colour = verdicts[dataset.verdict] || palette[index % palette.length];
       var drawn = {
         label: dataset.label,
         data: dataset.data,
@@ -129,7 +131,7 @@
     box.hidden = false;
     new Chart(canvas, {
       type: spec.type,
-      data: { labels: spec.labels, datasets: datasets },
+      data: spec.time ? { datasets: datasets } : { labels: spec.labels, datasets: datasets },
       options: {
         animation: false,
         responsive: true,

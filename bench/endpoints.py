@@ -2,7 +2,9 @@
 
 Paths may hold placeholders that the harness fills in for each register:
 `{slug}` a published company from the middle of the register, `{deep_cursor}` the path
-of a page far into the list, reached by following the API's cursor links (see CURSOR).
+of a page far into the list, reached by following the API's cursor links (see CURSOR);
+and `{random_day}`, which wrk replaces by a different day for every request (bench/wrk.lua),
+so that no kept answer can serve it.
 """
 
 from dataclasses import dataclass
@@ -39,6 +41,19 @@ ENDPOINTS = [
     Endpoint("stats", "Stats", "/api/v1/stats/", growth=True, peer="datasette_facet"),
     Endpoint("stats_as_of", "Stats as of 2024-01-01", "/api/v1/stats/?as_of=2024-01-01",
              peer="datasette_facet"),
+    Endpoint("stats_country", "Stats, country=CN", "/api/v1/stats/?country=CN", growth=True,
+             peer="datasette_facet"),
+    Endpoint("stats_random_day", "Stats as of a random day",
+             "/api/v1/stats/?as_of={random_day}", growth=True, peer="datasette_facet"),
+    Endpoint("stats_random_day_country", "Stats as of a random day, country=CN",
+             "/api/v1/stats/?as_of={random_day}&country=CN", growth=True,
+             peer="datasette_facet"),
+    Endpoint("countries", "Countries", "/api/v1/countries/", growth=True,
+             peer="datasette_facet"),
+    Endpoint("countries_random_day", "Countries as of a random day",
+             "/api/v1/countries/?as_of={random_day}", growth=True, peer="datasette_facet"),
+    Endpoint("list_random_day", "Companies list as of a random day, first page of 50",
+             "/api/v1/companies/?as_of={random_day}&page_size=50", growth=True, paged=True),
     Endpoint("csv", "CSV export of the whole register", "/api/v1/companies/?format=csv",
              connections=1, export=True),
     Endpoint("home", "Home page", "/en/"),
@@ -51,6 +66,26 @@ ENDPOINTS = [
     Endpoint("datasette_facet", "Datasette: facet count by country",
              "/park/companies.json?_facet=country&_size=0", server=DATASETTE),
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AfterWrite:
+    """The first request of a page right after a write to the register, which makes every
+    kept answer stale: what the first visitor after each change waits."""
+
+    key: str
+    label: str
+    path: str
+
+
+AFTER_WRITE = [
+    AfterWrite("home", "Home page", "/en/"),
+    AfterWrite("stats", "Stats", "/api/v1/stats/"),
+    AfterWrite("stats_years", "Stats by year", "/api/v1/stats/years/"),
+    AfterWrite("directory", "Directory page", "/en/companies/"),
+]
+# Writes per register size; each page's time is the median of its first requests.
+AFTER_WRITE_REPEATS = 3
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,25 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
+# In a path, replaced by a different day for every request (bench/wrk.lua).
+RANDOM_DAY = "{random_day}"
+# The day that stands for it where one request is made (probes, query counts).
+SOME_DAY = "2019-06-30"
+
+
+def one_day(path: str) -> str:
+    """`path` with the random day, if any, replaced by one fixed day."""
+    return path.replace(RANDOM_DAY, SOME_DAY)
+
+
 def run_wrk(
     url: str, *, connections: int, seconds: float, max_requests: int, timeout: float = 10
 ) -> dict:
-    """Drive `url` for `seconds` (at most `max_requests`) on `connections` connections."""
+    """Drive `url` for `seconds` (at most `max_requests`) on `connections` connections.
+
+    A path holding RANDOM_DAY asks for a different day with every request."""
+    parts = urlsplit(url)
+    template = parts.path + (f"?{parts.query}" if parts.query else "")
     threads = min(2, connections)
     command = [
         "wrk",
@@ -65,9 +80,10 @@ def run_wrk(
         *(arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")),
         "-s",
         str(WRK_SCRIPT),
-        url,
+        one_day(url),
         "--",
         str(math.ceil(max_requests / threads)),
+        *([template] if RANDOM_DAY in template else []),
     ]
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + timeout + 30, check=True

@@ -8,7 +8,7 @@ memory), `exports`, `queries`, `registers`, `machine`, `versions`, `settings`.
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.endpoints import BASELINE, DATASETTE, ENDPOINTS, PARK, by_key
+from bench.endpoints import AFTER_WRITE, BASELINE, DATASETTE, ENDPOINTS, PARK, by_key
 
 MEASURED = "measured"
 # The phase in which the directory keeps nothing between requests (BENCH_UNCACHED).
@@ -22,6 +22,13 @@ DEEP_VS_FIRST = 0.9
 LARGEST_VS_MAIN = 0.9
 STATS_VS_DATASETTE = 10.0
 P99_OVER_MEDIAN = 8.0
+# Figures whose cost does not grow with the register: the smallest and largest registers
+# of the issue's targets, and the ratios between them.
+SMALL, LARGE = 1_000, 1_000_000
+RANDOM_DAY_LARGE_VS_SMALL = 0.8
+RANDOM_DAY_VS_LIST = 0.5
+LIST_AS_OF_VS_TODAY = 0.8
+AFTER_WRITE_LARGE_OVER_SMALL = 2.0
 # A streamed export may grow a worker by a little, never by the size of the export.
 EXPORT_GROWTH_FLOOR_MIB = 16.0
 EXPORT_GROWTH_SHARE = 0.25
@@ -106,12 +113,75 @@ def check_targets(results: dict) -> list[Target]:
                 STATS_VS_DATASETTE,
             )
         )
+    targets += _figure_targets(results)
     targets.append(_stats_not_recomputed(results, main))
     targets.append(_p99_target(results))
     targets.append(_constant_queries(results))
     targets.append(_export_memory(results, main))
     targets.append(_no_errors(results))
     return targets
+
+
+def _figure_targets(results: dict) -> list[Target]:
+    """Totals as of a random day, nothing kept, cost the same at 1,000 and 1,000,000
+    companies; the list as of a day costs about what today's does; the first pages after
+    a write do not wait in proportion to the register."""
+    growth = {"phase": "growth", "size": LARGE}
+    targets = []
+    for key in ("stats_random_day", "stats_random_day_country"):
+        label = by_key(key).label
+        large, small = (find_run(results, key=key, phase="growth", size=n) for n in (LARGE, SMALL))
+        targets.append(
+            _ratio_target(
+                results,
+                f"{label}, nothing kept: at {LARGE:,} companies ≥ "
+                f"{RANDOM_DAY_LARGE_VS_SMALL}× its throughput at {SMALL:,}",
+                _over(large, small),
+                RANDOM_DAY_LARGE_VS_SMALL,
+            )
+        )
+        targets.append(
+            _ratio_target(
+                results,
+                f"{label}, nothing kept: ≥ {RANDOM_DAY_VS_LIST}× the companies list's first "
+                f"page (nothing kept) at {LARGE:,} companies",
+                ratio(results, key, "list_first", **growth),
+                RANDOM_DAY_VS_LIST,
+            )
+        )
+    targets.append(
+        _ratio_target(
+            results,
+            f"Companies list as of a random day: ≥ {LIST_AS_OF_VS_TODAY}× the list for today "
+            f"at {LARGE:,} companies (nothing kept)",
+            ratio(results, "list_random_day", "list_first", **growth),
+            LIST_AS_OF_VS_TODAY,
+        )
+    )
+    for key in ("home", "stats_years"):
+        targets.append(_after_write_target(results, key))
+    return targets
+
+
+def find_after_write(results: dict, *, key: str, size: int) -> dict | None:
+    for row in results.get("after_write", []):
+        if (row["key"], row["size"], row["status"]) == (key, size, MEASURED):
+            return row
+    return None
+
+
+def _after_write_target(results: dict, key: str) -> Target:
+    label = next(page.label for page in AFTER_WRITE if page.key == key)
+    text = (
+        f"{label}, first request after a write: at {LARGE:,} companies ≤ "
+        f"{AFTER_WRITE_LARGE_OVER_SMALL:g}× as long as at {SMALL:,} (median of 3)"
+    )
+    large, small = (find_after_write(results, key=key, size=n) for n in (LARGE, SMALL))
+    if not large or not small or not small["median_s"]:
+        return Target(text, "–", None)
+    times = large["median_s"] / small["median_s"]
+    measured = f"{large['median_s']:.3f} s against {small['median_s']:.3f} s ({times:.2f}×)"
+    return Target(text, measured, times <= AFTER_WRITE_LARGE_OVER_SMALL)
 
 
 def _ratio_target(results: dict, text: str, value: float | None, required: float) -> Target:
@@ -244,6 +314,8 @@ def render(results: dict) -> str:
         _export_table(results),
         "## Growth with the register",
         _growth_table(results),
+        "## First request right after a write",
+        _after_write_table(results),
         "## Deep cursor page against the first page",
         _deep_table(results),
         "## SQL queries per request",
@@ -391,6 +463,35 @@ def _growth_table(results: dict) -> str:
     )
 
 
+def _after_write_table(results: dict) -> str:
+    sizes = results["settings"]["sizes"]
+    rows = []
+    for page in AFTER_WRITE:
+        cells = []
+        for size in sizes:
+            row = next(
+                (
+                    r
+                    for r in results.get("after_write", [])
+                    if (r["key"], r["size"]) == (page.key, size)
+                ),
+                None,
+            )
+            if row is None:
+                cells.append("–")
+            elif row["status"] != MEASURED:
+                cells.append(_status(row))
+            else:
+                each = ", ".join(f"{s:.3f}" for s in row["seconds"])
+                cells.append(f"{row['median_s']:.3f} s ({each})")
+        rows.append([page.label, f"`{page.path}`", *cells])
+    return _table(["page", "path", *(f"{size:,}" for size in sizes)], rows) + (
+        "\n\nAfter each of three writes (a report dated years back, added or deleted through "
+        "the services by `bench/write.py`), one request of each page in turn on the server "
+        "as served, whose kept answers the write made stale: the median, and each time."
+    )
+
+
 def _deep_table(results: dict) -> str:
     rows = []
     for size in results["settings"]["sizes"]:
@@ -465,6 +566,10 @@ def _method(results: dict) -> str:
             "50 rows from there, right after the first page, which it measures again after "
             "the deep page and pools with its first run (a drift of the machine's speed "
             "during the pair cancels out).",
+            "- A path with `{random_day}` (the totals and the list as of a random day) asks "
+            "for a different day with every request, from 2013-01-01 to today "
+            "(`bench/wrk.lua`), so no kept answer serves it; probes and query counts use "
+            "2019-06-30.",
             "- SQL queries per request: see the note under that table.",
         ]
     )

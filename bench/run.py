@@ -14,6 +14,7 @@ import os
 import platform
 import secrets
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -23,6 +24,8 @@ from pathlib import Path
 
 from bench import report
 from bench.endpoints import (
+    AFTER_WRITE,
+    AFTER_WRITE_REPEATS,
     BASELINE,
     CURSOR,
     DATASETTE,
@@ -36,6 +39,7 @@ from bench.load import (
     NotAvailable,
     fetch,
     find_deep_cursor,
+    one_day,
     run_wrk,
     time_export,
     with_query,
@@ -151,6 +155,7 @@ class Bench:
             "registers": [],
             "runs": [],
             "exports": [],
+            "after_write": [],
             "queries": [],
             "notes": [],
         }
@@ -173,6 +178,9 @@ class Bench:
         say("growth runs")
         for size in self.args.sizes:
             self.growth_run(size)
+        say("first requests right after a write")
+        for size in self.args.sizes:
+            self.after_write_run(size)
         say("SQL queries per request")
         for size in self.args.sizes:
             self.count_queries(size)
@@ -252,6 +260,52 @@ class Bench:
                     runs["list_first"] = pooled(runs["list_first"], measure("list_first"))
             self.results["runs"] += runs.values()
 
+    def after_write_run(self, size: int) -> None:
+        """The first request of each AFTER_WRITE page right after a write (a backdated
+        report added or deleted through the services), as served (kept copies on), the
+        median of AFTER_WRITE_REPEATS writes."""
+        slug = self.slugs.get(size) or self.registers.middle_slug(size)
+        if slug is None:
+            self.results["notes"].append(f"no write at {size:,}: no published company")
+            return
+        seconds: dict[str, list[float]] = {page.key: [] for page in AFTER_WRITE}
+        failures: dict[str, str] = {}
+        with self.park_server(size) as server:
+            for page in AFTER_WRITE:
+                fetch(server.base_url, page.path, timeout=600)  # kept, until the write
+            for _ in range(AFTER_WRITE_REPEATS):
+                try:
+                    subprocess.run(
+                        [sys.executable, "-m", "bench.write", slug],
+                        cwd=ROOT,
+                        env=self.registers.env(size),
+                        check=True,
+                        capture_output=True,
+                        timeout=600,
+                    )
+                except FAILURES as error:
+                    failures = dict.fromkeys(seconds, f"the write failed: {_short(error)}")
+                    break
+                for page in AFTER_WRITE:
+                    started = time.perf_counter()
+                    try:
+                        response = fetch(server.base_url, page.path, timeout=600)
+                    except FAILURES as error:
+                        failures[page.key] = _short(error)
+                        continue
+                    if response.status != 200:
+                        failures[page.key] = f"HTTP {response.status}"
+                    seconds[page.key].append(time.perf_counter() - started)
+        for page in AFTER_WRITE:
+            row = {"size": size, "key": page.key, "path": page.path}
+            if page.key in failures or not seconds[page.key]:
+                row.update(status="failed", note=failures.get(page.key, "not measured"))
+            else:
+                median = statistics.median(seconds[page.key])
+                row.update(status=report.MEASURED, seconds=seconds[page.key], median_s=median)
+                say(f"  {page.key} at {size:,}: first request after a write {median:.3f} s")
+            self.results["after_write"].append(row)
+
     def count_queries(self, size: int) -> None:
         everything = size in (self.args.main_size, self.args.sizes[0])
         deep = size >= DEEP_CURSOR_MIN_SIZE
@@ -264,6 +318,7 @@ class Bench:
                 path = self.resolve(endpoint, size)
             except NotAvailable:
                 continue
+            path = one_day(path)
             rows.append({"key": endpoint.key, "size": size, "path": path, "page_size": None})
             if endpoint.paged:
                 rows[-1]["page_size"] = 50
@@ -334,7 +389,7 @@ class Bench:
         run["path"] = self.resolve(endpoint, size, server=server)
         if endpoint.key == "list_deep":
             run["depth"] = self.cursors[size]["depth"]
-        probe = fetch(server.base_url, run["path"])
+        probe = fetch(server.base_url, one_day(run["path"]))
         if probe.status == 404:
             say(f"  {endpoint.key}: not available (404)")
             return {**run, "status": "not available", "note": "404"}

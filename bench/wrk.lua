@@ -1,5 +1,7 @@
 -- wrk script of the benchmark: stops each thread after a bounded number of requests
 -- (the first script argument; 0 for no bound) and prints the results as one JSON line.
+-- With a second argument, a path holding {random_day}, each request asks for that path
+-- with a different day (YYYY-MM-DD, from 2013-01-01 to today), so nothing kept answers.
 -- wrk waits out its whole duration even when every thread has stopped, so the elapsed
 -- time is then taken from the threads' own clocks.
 local ffi = require("ffi")
@@ -19,16 +21,25 @@ local threads = {}
 local limit = 0
 local sent = 0
 local request_text = nil
+local template = nil
+local first_day = os.time({year = 2013, month = 1, day = 1, hour = 12})
 started_us = nil
 stopped_us = nil
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("seed", #threads)
 end
 
 function init(args)
   limit = tonumber(args[1]) or 0
+  template = args[2]
+  math.randomseed(os.time() * 100 + (seed or 0))
   request_text = wrk.format()
+end
+
+local function random_day()
+  return os.date("%Y-%m-%d", first_day + math.random(0, os.time() - first_day))
 end
 
 function request()
@@ -39,6 +50,9 @@ function request()
   if limit > 0 and sent > limit and stopped_us == nil then
     stopped_us = now_us()
     wrk.thread:stop()
+  end
+  if template then
+    return wrk.format(nil, (template:gsub("{random_day}", random_day())))
   end
   return request_text
 end

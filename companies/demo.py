@@ -26,7 +26,7 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.utils import bulk_create_with_history
 
 from . import imports, selectors, services
-from .models import Company, Report, Sector
+from .models import Company, FigureChange, FigureSnapshot, Report, Sector
 from .resources import ClaimResource
 
 SNAPSHOT_DAY = date(2021, 6, 30)
@@ -390,6 +390,7 @@ def demo_load() -> bool:
             reports.append(report)
     bulk_create_with_history(reports, Report, default_change_reason="demo data")
     services.companies_refresh_figures(companies=Company.objects.filter(slug__in=saved))
+    services.ledger_companies_added(company_ids=[company.pk for company in saved.values()])
     demo_claims_load()
     return True
 
@@ -441,11 +442,25 @@ def synthetic_load(
             for i in range(start, stop)
         ]
         with transaction.atomic():
-            write_batch(built)
+            ids = write_batch(built)
+            # Each batch's changes enter the ledger with it; the later snapshots are
+            # dropped and taken again once, after the last batch.
+            companies = [
+                ({**values, "id": pk}, reports)
+                for pk, (values, reports) in zip(ids, built, strict=True)
+            ]
+            services.ledger_apply(
+                changes=selectors.ledger_changes_of_values(companies=companies),
+                snapshots=False,
+            )
         added += len(built)
         if progress:
             progress(len(built))
     if added:
+        with transaction.atomic():
+            services.register_lock()
+            services.ledger_snapshots_extend()
+            services.ledger_cluster()
         services.register_touch()
         _analyze_after_load()
     return added
@@ -503,7 +518,7 @@ def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, 
     return company, reports
 
 
-def _bulk_create_batch(built: list[tuple[dict, list[dict]]]) -> None:
+def _bulk_create_batch(built: list[tuple[dict, list[dict]]]) -> list[int]:
     companies = Company.objects.bulk_create([Company(**values) for values, _ in built])
     Report.objects.bulk_create(
         [
@@ -512,9 +527,10 @@ def _bulk_create_batch(built: list[tuple[dict, list[dict]]]) -> None:
             for report in reports
         ]
     )
+    return [company.pk for company in companies]
 
 
-def _copy_batch(built: list[tuple[dict, list[dict]]]) -> None:
+def _copy_batch(built: list[tuple[dict, list[dict]]]) -> list[int]:
     # COPY bypasses the ORM, so the rows carry what save() would add: defaults,
     # timestamps, and the default language's text in the translated fields' own columns.
     now = timezone.now()
@@ -534,6 +550,7 @@ def _copy_batch(built: list[tuple[dict, list[dict]]]) -> None:
             for pk, (_, reports) in zip(ids, built, strict=True):
                 for report in reports:
                     copy.write_row(report_rows.row({"company_id": pk, **report}))
+    return ids
 
 
 class _CopyRows:
@@ -575,7 +592,7 @@ def _analyze_after_load() -> None:
         return
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
-        for model in (Company, Report):
+        for model in (Company, Report, FigureChange, FigureSnapshot):
             cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
 

@@ -94,6 +94,17 @@ REPEATABLE = frozenset({"country", "sector", "status"})
 SORT_EXPRESSIONS = {"name": Lower("name")}
 
 
+# The filters the figure ledger answers by itself (selectors.Among).
+LEDGER_FILTERS = {"country", "sector", "status"}
+FIGURE_RANGES = ("declared_investment", "realised_investment", "direct_jobs")
+
+
+def _given(value) -> bool:
+    if isinstance(value, slice):
+        return value.start is not None or value.stop is not None
+    return value not in (None, "", [], ()) and not (hasattr(value, "exists") and not value)
+
+
 class OrderingField(django_filters.fields.BaseCSVField):
     """Comma-separated sort fields, at most params.MAX_ORDERINGS of them."""
 
@@ -275,6 +286,36 @@ class CompanyFilter(django_filters.FilterSet):
     class Meta:
         model = Company
         fields = []
+
+    def figures_scope(self, *, day, drafts: bool) -> dict:
+        """What the park's figures as of `day` are over, as the selectors' keyword: `among`
+        (the ledger answers it) when only `country`, `sector` and `status` are given, else
+        `companies`, the companies the other filters match, with the ranges applied to
+        their figures as of `day`. Call it on a valid FilterSet.
+
+        `status` means the status as of `day`; the residents counted all have the status
+        "resident" then, so a status filter without it leaves no one."""
+        data = self.form.cleaned_data
+        among = selectors.Among(
+            drafts=drafts,
+            countries=tuple(data.get("country") or ()),
+            sectors=tuple(sector.pk for sector in data.get("sector") or ()),
+            statuses=tuple(data.get("status") or ()),
+        )
+        given = {name for name, value in data.items() if _given(value)} - {"ordering"}
+        if given <= LEDGER_FILTERS:
+            return {"among": among}
+        companies = self.queryset
+        for name in given - {"status", *FIGURE_RANGES}:
+            companies = self.filters[name].filter(companies, data[name])
+        if among.residents_excluded:
+            companies = companies.none()
+        ranges = {name: data[name] for name in given & set(FIGURE_RANGES)}
+        return {
+            "companies": selectors.companies_with_figures_in(
+                companies=companies, day=day, ranges=ranges
+            )
+        }
 
     day: date | None = None
 

@@ -537,3 +537,77 @@ class RegisterRevision(models.Model):
 
     def __str__(self):
         return f"revision {self.number}"
+
+
+class FigureLedgerRow(models.Model):
+    """What the ledger's rows have in common: a group of companies (their country, primary
+    sector and whether they are published) and figures of the residents among them.
+
+    `joined` and `exited` count residences begun and ended; the residents are their
+    difference. The amounts are US dollars, `direct_jobs` a headcount."""
+
+    country = models.CharField(_("country"), max_length=2)
+    sector = models.ForeignKey(Sector, verbose_name=_("primary sector"), on_delete=models.CASCADE)
+    is_published = models.BooleanField(_("published"))
+    joined = models.BigIntegerField(_("residences begun"), default=0)
+    exited = models.BigIntegerField(_("residences ended"), default=0)
+    declared_investment = models.DecimalField(
+        _("declared investment, USD"), max_digits=20, decimal_places=2, default=0
+    )
+    realised_investment = models.DecimalField(
+        _("realised investment, USD"), max_digits=20, decimal_places=2, default=0
+    )
+    direct_jobs = models.BigIntegerField(_("direct jobs"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FigureChange(FigureLedgerRow):
+    """The ledger of figure changes: by how much the residents' totals of a group of
+    companies changed on a day (a residence begun or ended, a report's new value).
+
+    Kept by services.ledger_companies_changed in the transaction of every write; the
+    reports remain the source of truth (services.ledger_rebuild derives it from them)."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("figure change")
+        verbose_name_plural = _("figure changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "country", "sector", "is_published"], name="figure_change_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.country}"
+
+
+class FigureSnapshot(FigureLedgerRow):
+    """The residents' totals of a group of companies at the start of a period (a week):
+    the sum of every FigureChange dated before `period`. Totals as of a day are the
+    snapshot of its period plus the changes of the days since."""
+
+    period = models.DateField(_("period"))
+
+    class Meta:
+        verbose_name = _("figure snapshot")
+        verbose_name_plural = _("figure snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "country", "sector", "is_published"],
+                name="figure_snapshot_unique",
+            ),
+        ]
+        indexes = [
+            # A backdated change updates one group's later snapshots.
+            models.Index(
+                fields=["country", "sector", "is_published", "period"],
+                name="figure_snapshot_group_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m-%d} {self.country}"

@@ -4,6 +4,12 @@ Amounts are US dollars (`Decimal`), jobs are headcounts. A figure of a company a
 day is the value in its latest report dated on or before that day that has the figure;
 the park's totals as of a day sum those figures over the companies resident on that day.
 Everything here runs as SQL, on PostgreSQL and SQLite alike.
+
+The park's totals come from the figure ledger (models.FigureChange, FigureSnapshot): the
+snapshot of the day's week plus the changes of the days since, a few hundred rows
+whatever the register's size. With filters the ledger cannot answer (search, ranges),
+they are computed from the reports of the matching companies (`*_from_reports`, which
+are also the reference the tests hold the ledger to).
 """
 
 from collections import Counter
@@ -33,7 +39,16 @@ from django.utils.translation import get_language
 from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Claim, Company, CompanyRemoval, RegisterRevision, Report
+from .models import (
+    Claim,
+    Company,
+    CompanyRemoval,
+    FigureChange,
+    FigureSnapshot,
+    RegisterRevision,
+    Report,
+    Sector,
+)
 
 FIGURES = ("declared_investment", "realised_investment", "direct_jobs")
 MONEY_FIGURES = ("declared_investment", "realised_investment")
@@ -148,6 +163,21 @@ def _with_figures_from_reports(*, companies: QuerySet, day: date) -> QuerySet:
     )
 
 
+def companies_with_figures_in(*, companies: QuerySet, day: date, ranges: dict) -> QuerySet:
+    """`companies` whose figures as of `day` lie in `ranges` ({figure: slice(min, max)},
+    either end None for open, inclusive)."""
+    if not ranges:
+        return companies
+    conditions = {}
+    for figure, bounds in ranges.items():
+        if bounds.start is not None:
+            conditions[f"{figure}_as_of__gte"] = bounds.start
+        if bounds.stop is not None:
+            conditions[f"{figure}_as_of__lte"] = bounds.stop
+    within = companies_with_figures_as_of(companies=companies, day=day).filter(**conditions)
+    return companies.filter(pk__in=within.values("pk"))
+
+
 def _with_figure_values_as_of(*, companies: QuerySet, day: date) -> QuerySet:
     # Totals need the values only.
     if day >= timezone.localdate():
@@ -216,9 +246,10 @@ def _residents_with_figures(*, companies: QuerySet | None, day: date) -> QuerySe
     return _with_figure_values_as_of(companies=companies.resident_on(day), day=day)
 
 
-def park_totals(*, as_of: date | None = None, companies: QuerySet | None = None) -> ParkTotals:
-    """The park's totals as of a day (default today) over `companies` (default: published)."""
-    day = as_of or timezone.localdate()
+def park_totals_from_reports(*, as_of: date, companies: QuerySet | None = None) -> ParkTotals:
+    """The park's totals as of a day over `companies` (default: published), from their
+    reports: a correlated subquery per company and figure, so in proportion to them."""
+    day = as_of
     row = _residents_with_figures(companies=companies, day=day).aggregate(**_totals_aggregates())
     return ParkTotals(as_of=day, **_with_cents(row))
 
@@ -226,13 +257,14 @@ def park_totals(*, as_of: date | None = None, companies: QuerySet | None = None)
 GROUPS = {"country": "country", "sector": "sector__slug"}
 
 
-def park_totals_by(
-    *, group: str, as_of: date | None = None, companies: QuerySet | None = None
+def park_totals_by_from_reports(
+    *, group: str, as_of: date, companies: QuerySet | None = None
 ) -> list[dict]:
-    """The park's totals as of a day grouped by `country` or `sector`, largest first.
+    """The totals as of a day over `companies` (default: published) grouped by `country`
+    or `sector`, largest first, from their reports.
 
     Each row holds the group key (country code or sector slug) and the totals' fields."""
-    day = as_of or timezone.localdate()
+    day = as_of
     key = GROUPS[group]
     rows = (
         _residents_with_figures(companies=companies, day=day)
@@ -243,24 +275,14 @@ def park_totals_by(
     return [{group: row.pop(key), **_with_cents(row)} for row in rows]
 
 
-def park_countries(*, as_of: date | None = None, companies: QuerySet | None = None) -> list[dict]:
-    """The countries listed for a day (default today): those of the residents on that day,
-    each with its totals as in `park_totals_by`, largest first. A country without a
-    resident that day is not listed; the API's countries/ and the countries page both
-    list these."""
-    return park_totals_by(group="country", as_of=as_of, companies=companies)
-
-
-def park_totals_by_year(
-    *, until: date | None = None, companies: QuerySet | None = None
+def park_totals_by_year_from_reports(
+    *, until: date, companies: QuerySet | None = None
 ) -> list[dict]:
-    """For each year since the first resident: the totals at the year's end (or at `until`
-    in its last year), and how many companies joined and exited that year.
+    """`park_totals_by_year` over `companies` (default: published), from their reports.
 
-    Three queries whatever the register's size or age: the year-end totals are running
-    sums of the changes by year (see `_changes_by_year`), not a computation of the
-    totals as of each year's end."""
-    day = until or timezone.localdate()
+    Three queries: the year-end totals are running sums of the changes by year (see
+    `_changes_by_year`), in one pass over the companies' reports."""
+    day = until
     if companies is None:
         companies = Company.objects.published()
     joined = _count_by_year_and_country(companies=companies, field="resident_since", day=day)
@@ -352,6 +374,337 @@ def _changes_by_year(*, companies: QuerySet, day: date) -> dict[int, dict]:
             for figure, change in zip(FIGURES, sums_of_year, strict=True):
                 year_changes[figure] += change or 0
     return by_year
+
+
+# --- The figure ledger ----------------------------------------------------------------
+
+# What a ledger row adds up: residences begun and ended, and the residents' figures.
+LEDGER_FIELDS = ("joined", "exited", *FIGURES)
+LEDGER_GROUP = ("country", "sector_id", "is_published")
+WEEK = timedelta(days=7)
+# Before any date of the register: where a sum "since the last snapshot" starts without one.
+LEDGER_FLOOR = date(1900, 1, 1)
+
+
+def ledger_period(day: date) -> date:
+    """The first day of the ledger's period that holds `day`: its week's Monday.
+
+    A week bounds what a total reads beyond its snapshot (at most six days of changes),
+    and a report dated years back updates one group's snapshot per week since."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Among:
+    """Which companies the ledger's totals are over: the published ones (every one with
+    `drafts`) from any of `countries` (ISO codes), of any of `sectors` (ids), with any of
+    `statuses` as of the day; an empty tuple restricts nothing."""
+
+    drafts: bool = False
+    countries: tuple[str, ...] = ()
+    sectors: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+    @property
+    def residents_excluded(self) -> bool:
+        # A resident on a day has the status "resident" as of that day.
+        return bool(self.statuses) and Company.Status.RESIDENT not in self.statuses
+
+    def where(self, alias: str) -> tuple[str, list]:
+        """The SQL condition on ledger rows `alias` for these companies, and its params."""
+        conditions, params = ["1 = 1"], []
+        if not self.drafts:
+            conditions.append(f"{alias}.is_published = %s")
+            params.append(True)
+        for column, values in (("country", self.countries), ("sector_id", self.sectors)):
+            if values:
+                conditions.append(f"{alias}.{column} IN ({', '.join(['%s'] * len(values))})")
+                params.extend(values)
+        return " AND ".join(conditions), params
+
+
+def ledger_changes_sql(*, company_ids: list[int] | None = None) -> tuple[str, list]:
+    """SQL of the ledger changes that companies make (all, or `company_ids`), by day and
+    group (`LEDGER_GROUP`), with the columns of FigureChange in its order, and its params.
+
+    A residence adds one to `joined` on its first day and one to `exited` on its exit.
+    A report changes a figure by its value less the company's previous value of it (a
+    report without the figure changes nothing); the change counts from the day both the
+    report and the residence have begun, and is taken back on the exit if it counted by
+    then. Summed over days up to D, these give the residents' totals as of D."""
+    report, company = Report._meta.db_table, Company._meta.db_table
+    among, reported_among, params, reported_params = "", "", [], []
+    if company_ids is not None and not company_ids:
+        among, reported_among = "AND 1 = 0", "AND 1 = 0"
+    elif company_ids is not None:
+        # The range as well as the list, so that reports are read by their company's index
+        # even when the planner's statistics lag behind a bulk load.
+        listed = ", ".join(["%s"] * len(company_ids))
+        among = f"AND c.id BETWEEN %s AND %s AND c.id IN ({listed})"
+        reported_among = f"AND r.company_id BETWEEN %s AND %s AND r.company_id IN ({listed})"
+        params = [min(company_ids), max(company_ids), *company_ids]
+        reported_params = params
+    # Partitioned by whether the figure is there, LAG reads the previous report that has it.
+    deltas = ", ".join(
+        f"r.{figure} - LAG(r.{figure}, 1, 0) OVER (PARTITION BY r.company_id, "
+        f"r.{figure} IS NULL ORDER BY r.reported_on) AS {figure}"
+        for figure in FIGURES
+    )
+    group = ", ".join(LEDGER_GROUP)
+    figures = ", ".join(FIGURES)
+    taken_back = ", ".join(f"-{figure}" for figure in FIGURES)
+    no_figures = ", ".join("0" for _ in FIGURES)
+    sums = ", ".join(f"COALESCE(SUM({field}), 0)" for field in LEDGER_FIELDS)
+    sql = f"""
+        WITH reported AS (
+            SELECT {deltas},
+                   CASE WHEN r.reported_on > c.resident_since THEN r.reported_on
+                        ELSE c.resident_since END AS start,
+                   c.exited_on, c.country, c.sector_id, c.is_published
+            FROM {report} r JOIN {company} c ON c.id = r.company_id
+            WHERE c.resident_since IS NOT NULL {among} {reported_among}
+        ),
+        events (day, {group}, {", ".join(LEDGER_FIELDS)}) AS (
+            SELECT start, {group}, 0, 0, {figures} FROM reported
+            WHERE exited_on IS NULL OR start < exited_on
+            UNION ALL
+            SELECT exited_on, {group}, 0, 0, {taken_back} FROM reported
+            WHERE start < exited_on
+            UNION ALL
+            SELECT resident_since, {group}, 1, 0, {no_figures} FROM {company} c
+            WHERE resident_since IS NOT NULL {among}
+            UNION ALL
+            SELECT exited_on, {group}, 0, 1, {no_figures} FROM {company} c
+            WHERE exited_on IS NOT NULL AND resident_since IS NOT NULL {among}
+        )
+        SELECT day, {group}, {sums} FROM events GROUP BY day, {group}
+    """
+    return sql, [*params, *reported_params, *params, *params]
+
+
+def companies_ledger_changes(*, company_ids: list[int]) -> dict[tuple, tuple]:
+    """The ledger changes that these companies make now, from their rows and reports:
+    {(day, country, sector id, published): (joined, exited, declared, realised, jobs)}."""
+    if not company_ids:
+        return {}
+    sql, params = ledger_changes_sql(company_ids=company_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            (_day(day), country, sector, bool(published)): tuple(
+                _ledger_change(field, value)
+                for field, value in zip(LEDGER_FIELDS, values, strict=True)
+            )
+            for day, country, sector, published, *values in cursor.fetchall()
+        }
+
+
+def _ledger_change(field: str, value):
+    # Amounts in cents, so that a change undone elsewhere leaves exactly zero (SQLite
+    # answers decimals as floats).
+    if field in MONEY_FIGURES:
+        return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(CENT)
+    return int(value)
+
+
+def ledger_changes_of_values(*, companies: list[tuple[dict, list[dict]]]) -> dict[tuple, tuple]:
+    """The ledger changes of companies given as field values (attnames) with their
+    reports' values, as `companies_ledger_changes` reads them from the rows: for bulk
+    loads, which have the values at hand and should not read back what they wrote."""
+    changes: dict[tuple, list] = {}
+
+    def add(day: date, group: tuple, values) -> None:
+        row = changes.setdefault((day, *group), [0] * len(LEDGER_FIELDS))
+        for i, value in enumerate(values):
+            row[i] += value
+
+    for company, reports in companies:
+        since, exited = company.get("resident_since"), company.get("exited_on")
+        if since is None:
+            continue
+        group = (company["country"], company["sector_id"], bool(company["is_published"]))
+        add(since, group, (1, 0, *([0] * len(FIGURES))))
+        if exited is not None:
+            add(exited, group, (0, 1, *([0] * len(FIGURES))))
+        previous = dict.fromkeys(FIGURES, 0)
+        for report in sorted(reports, key=lambda report: report["reported_on"]):
+            deltas = []
+            for figure in FIGURES:
+                value = report.get(figure)
+                deltas.append(0 if value is None else value - previous[figure])
+                if value is not None:
+                    previous[figure] = value
+            start = max(report["reported_on"], since)
+            if exited is None or start < exited:
+                add(start, group, (0, 0, *deltas))
+            if exited is not None and start < exited:
+                add(exited, group, (0, 0, *(-delta for delta in deltas)))
+    return {key: tuple(row) for key, row in changes.items()}
+
+
+def _day(value) -> date:
+    # SQLite answers a computed date as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _ledger_sums(*, days: list[date], among: Among) -> list[dict[tuple[str, str], list]]:
+    """For each of `days`, the ledger's sums (`LEDGER_FIELDS`) by (country, sector slug).
+
+    One query: for each day, the latest snapshot on or before it plus the changes dated
+    from that snapshot's period to the day. Its cost is bounded by the number of groups
+    (countries x sectors x published) and the days of a week, not by the register."""
+    snapshot, change = FigureSnapshot._meta.db_table, FigureChange._meta.db_table
+    sector = Sector._meta.db_table
+    where_s, params_s = among.where("s")
+    where_c, params_c = among.where("c")
+    values = ", ".join("(%s, %s)" for _ in days)
+    sums = {alias: ", ".join(f"SUM({alias}.{f})" for f in LEDGER_FIELDS) for alias in "sc"}
+    sql = f"""
+        WITH days (n, day) AS (VALUES {values}),
+        at AS (
+            SELECT n, day, (SELECT MAX(period) FROM {snapshot} WHERE period <= days.day) AS period
+            FROM days
+        )
+        SELECT at.n, s.country, sector.slug, {sums["s"]}
+        FROM at JOIN {snapshot} s ON s.period = at.period
+        JOIN {sector} sector ON sector.id = s.sector_id
+        WHERE {where_s}
+        GROUP BY at.n, s.country, sector.slug
+        UNION ALL
+        SELECT at.n, c.country, sector.slug, {sums["c"]}
+        FROM at JOIN {change} c ON c.day <= at.day AND c.day >= COALESCE(at.period, %s)
+        JOIN {sector} sector ON sector.id = c.sector_id
+        WHERE {where_c}
+        GROUP BY at.n, c.country, sector.slug
+    """
+    params = [value for n, day in enumerate(days) for value in (n, day)]
+    by_day: list[dict[tuple[str, str], list]] = [{} for _ in days]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params_s, LEDGER_FLOOR, *params_c])
+        for n, country, slug, *sums_of_group in cursor.fetchall():
+            group = by_day[n].setdefault((country, slug), [0] * len(LEDGER_FIELDS))
+            for i, (field, value) in enumerate(zip(LEDGER_FIELDS, sums_of_group, strict=True)):
+                group[i] += _ledger_value(field, value)
+    return by_day
+
+
+def _ledger_value(field: str, value):
+    """A ledger sum as Python counts it: amounts Decimal, counts int. PostgreSQL sums
+    bigints as numeric; SQLite sums decimals as floats, which Decimal keeps exactly
+    until the totals are rounded to cents."""
+    if field in MONEY_FIGURES:
+        return Decimal(value or 0)
+    return int(value or 0)
+
+
+def _totals_of(groups: list[list]) -> dict:
+    """Totals of ledger sums by (country, sector): residents, countries, figures in cents."""
+    residents_by_country: Counter = Counter()
+    totals = dict.fromkeys(FIGURES, 0)
+    for (country, _sector), (joined, exited, *figures) in groups:
+        residents_by_country[country] += joined - exited
+        for figure, value in zip(FIGURES, figures, strict=True):
+            totals[figure] += value
+    return {
+        "companies": residents_by_country.total(),
+        "countries": sum(1 for count in residents_by_country.values() if count > 0),
+        **_with_cents(totals),
+    }
+
+
+def park_totals(
+    *, as_of: date | None = None, among: Among | None = None, companies: QuerySet | None = None
+) -> ParkTotals:
+    """The park's totals as of a day (default today): residents on that day, their
+    countries, declared and realised investment (USD) and direct jobs.
+
+    Over `among` (default: the published companies) from the ledger, in one query
+    whatever the register's size; over `companies` (other filters) from their reports."""
+    day = as_of or timezone.localdate()
+    if companies is not None:
+        return park_totals_from_reports(as_of=day, companies=companies)
+    among = among or Among()
+    groups = [] if among.residents_excluded else _ledger_sums(days=[day], among=among)[0].items()
+    return ParkTotals(as_of=day, **_totals_of(list(groups)))
+
+
+def park_totals_by(
+    *,
+    group: str,
+    as_of: date | None = None,
+    among: Among | None = None,
+    companies: QuerySet | None = None,
+) -> list[dict]:
+    """The totals as of a day (default today) grouped by `country` or `sector`, the
+    groups with residents only, largest first.
+
+    Each row holds the group key (country code or sector slug) and the totals' fields.
+    Over `among` from the ledger (one query), over `companies` from their reports."""
+    day = as_of or timezone.localdate()
+    if companies is not None:
+        return park_totals_by_from_reports(group=group, as_of=day, companies=companies)
+    among = among or Among()
+    if among.residents_excluded:
+        return []
+    by_key: dict[str, list] = {}
+    position = 0 if group == "country" else 1
+    for key, sums in _ledger_sums(days=[day], among=among)[0].items():
+        by_key.setdefault(key[position], []).append((key, sums))
+    rows = [{group: key, **_totals_of(groups)} for key, groups in by_key.items()]
+    rows = [row for row in rows if row["companies"] > 0]
+    return sorted(rows, key=lambda row: (-row["companies"], row[group]))
+
+
+def park_countries(
+    *, as_of: date | None = None, among: Among | None = None, companies: QuerySet | None = None
+) -> list[dict]:
+    """The countries listed for a day (default today): those of the residents on that day,
+    each with its totals as in `park_totals_by`, largest first. A country without a
+    resident that day is not listed; the API's countries/ and the countries page both
+    list these."""
+    return park_totals_by(group="country", as_of=as_of, among=among, companies=companies)
+
+
+def park_totals_by_year(
+    *, until: date | None = None, among: Among | None = None, companies: QuerySet | None = None
+) -> list[dict]:
+    """For each year since the first resident: the totals at the year's end (or at `until`
+    in its last year), and how many companies joined and exited that year.
+
+    Over `among` from the ledger in two queries (the first residence, then every year's
+    end at once); over `companies` from their reports."""
+    day = until or timezone.localdate()
+    if companies is not None:
+        return park_totals_by_year_from_reports(until=day, companies=companies)
+    among = among or Among()
+    first = None if among.residents_excluded else _ledger_first_residence(among=among)
+    if first is None or first > day:
+        return []
+    ends = [min(date(year, 12, 31), day) for year in range(first.year, day.year + 1)]
+    series, joined_before, exited_before = [], 0, 0
+    for end, groups in zip(ends, _ledger_sums(days=ends, among=among), strict=True):
+        joined = sum(sums[0] for sums in groups.values())
+        exited = sum(sums[1] for sums in groups.values())
+        series.append(
+            {
+                "year": end.year,
+                "joined": joined - joined_before,
+                "exited": exited - exited_before,
+                "as_of": end,
+                **_totals_of(list(groups.items())),
+            }
+        )
+        joined_before, exited_before = joined, exited
+    return series
+
+
+def _ledger_first_residence(*, among: Among) -> date | None:
+    where, params = among.where("c")
+    sql = f"SELECT MIN(c.day) FROM {FigureChange._meta.db_table} c WHERE c.joined > 0 AND {where}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (first,) = cursor.fetchone()
+    return None if first is None else _day(first)
 
 
 def claim_check(*, claim: Claim, totals: ParkTotals | None = None) -> ClaimCheck:

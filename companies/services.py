@@ -7,15 +7,24 @@ on Company and the register revision are right whichever way a change arrives.
 
 import contextvars
 from contextlib import contextmanager
+from datetime import date
 
 from django.contrib.auth.models import Group, Permission
-from django.db import models, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import connection, models, transaction
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .models import Company, CompanyRemoval, ImportRecord, RegisterRevision, Report
+from .models import (
+    Company,
+    CompanyRemoval,
+    FigureChange,
+    FigureSnapshot,
+    ImportRecord,
+    RegisterRevision,
+    Report,
+)
 
 EDITORS_GROUP = "Editors"
 # What editors manage: the register itself, never users or groups.
@@ -181,6 +190,7 @@ def report_delete(*, report: Report, expected_version: int | None = None) -> Non
 class _Deferred:
     def __init__(self):
         self.companies: dict[int, object] = {}
+        self.ledger = LedgerWatch(set())
         self.touched = False
 
 
@@ -192,10 +202,11 @@ _deferred: contextvars.ContextVar[_Deferred | None] = contextvars.ContextVar(
 
 @contextmanager
 def refresh_deferred():
-    """Inside the block, report changes queue their company's figure refresh, and the
-    register revision rises once at the end, instead of after every row (bulk imports:
-    one refresh and one history record per company). A block that raises refreshes
-    nothing; its transaction is rolled back anyway."""
+    """Inside the block, report changes queue their company's figure refresh and its
+    ledger changes, and the register revision rises once at the end, instead of after
+    every row (bulk imports: one refresh, one history record and one ledger difference
+    per company). A block that raises refreshes nothing; its transaction is rolled back
+    anyway."""
     deferred = _Deferred()
     token = _deferred.set(deferred)
     try:
@@ -204,6 +215,7 @@ def refresh_deferred():
         _deferred.reset(token)
     for company_id, user in deferred.companies.items():
         company_refresh_figures(company_id=company_id, user=user)
+    deferred.ledger.settle()
     if deferred.touched:
         register_touch()
 
@@ -280,6 +292,305 @@ def register_touch() -> None:
     now = timezone.now()
     if not RegisterRevision.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
         RegisterRevision.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
+
+
+# --- The figure ledger ----------------------------------------------------------------
+#
+# Every write that can change a total (a company's residence, exit, country, sector,
+# published flag or deletion; a report's creation, change or deletion) goes through
+# model saves and deletes, whose signals call ledger_watch before and ledger_settle after
+# the write: the ledger then takes the difference of the companies' changes
+# (selectors.ledger_changes_sql), in the write's transaction. Bulk loads, which bypass
+# the signals, call ledger_companies_added.
+
+# Above this many changed (day, group) rows, a write rebuilds the later snapshots in one
+# statement rather than updating them row by row (imports, bulk loads).
+LEDGER_BULK_ROWS = 100
+
+
+class LedgerWatch:
+    """Companies about to change, and their ledger changes before the write."""
+
+    def __init__(self, company_ids: set[int]):
+        self.company_ids = set(company_ids)
+        self.before = selectors.companies_ledger_changes(company_ids=sorted(self.company_ids))
+
+    def add(self, company_ids: set[int]) -> None:
+        new = set(company_ids) - self.company_ids
+        if new:
+            self.company_ids |= new
+            before = selectors.companies_ledger_changes(company_ids=sorted(new))
+            for key, values in before.items():
+                self.before[key] = _plus(self.before.get(key), values)
+
+    def add_created(self, company_ids: set[int]) -> None:
+        # Written since the watch began: they had no changes before.
+        self.company_ids |= set(company_ids)
+
+    def settle(self) -> None:
+        """Apply the difference between the companies' changes now and before."""
+        after = selectors.companies_ledger_changes(company_ids=sorted(self.company_ids))
+        difference = dict(after)
+        for key, values in self.before.items():
+            difference[key] = _plus(difference.get(key), tuple(-v for v in values))
+        ledger_apply(changes=difference)
+
+
+def _plus(a: tuple | None, b: tuple) -> tuple:
+    return b if a is None else tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def ledger_watch(*, company_ids: set[int]) -> LedgerWatch | None:
+    """Before a write to these companies or their reports: their ledger changes now.
+
+    Inside a refresh_deferred block the block keeps them (once per company, until its
+    end) and this returns None."""
+    company_ids = {pk for pk in company_ids if pk is not None}
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.ledger.add(company_ids)
+        return None
+    return LedgerWatch(company_ids)
+
+
+def ledger_settle(*, watch: LedgerWatch | None, company_ids: set[int]) -> None:
+    """After the write: the ledger takes the difference (at the end of a refresh_deferred
+    block, for every company written in it). `company_ids` may name created companies."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.ledger.add_created(company_ids)
+        return
+    if watch is None:
+        watch = LedgerWatch(set())
+    watch.add_created(company_ids)
+    watch.settle()
+
+
+def ledger_companies_added(*, company_ids: list[int]) -> None:
+    """Bulk loads: add the changes of companies written without signals (new companies
+    with their reports), in one statement, and take the later snapshots again."""
+    if not company_ids:
+        return
+    sql, params = selectors.ledger_changes_sql(company_ids=company_ids)
+    _ledger_changes_add_sql(sql, params)
+    # No change of a company comes before its residence.
+    first = Company.objects.filter(pk__in=company_ids).aggregate(first=Min("resident_since"))
+    if first["first"] is not None:
+        FigureSnapshot.objects.filter(period__gt=first["first"]).delete()
+    ledger_snapshots_extend()
+
+
+def ledger_apply(*, changes: dict[tuple, tuple], snapshots: bool = True) -> None:
+    """Add `changes` ({(day, country, sector id, published): LEDGER_FIELDS values}) to the
+    ledger's changes, and to every snapshot after each change's day.
+
+    A few changes update the later snapshots of their group, one UPDATE per change (a
+    report dated years back updates one row per week since); many drop the snapshots
+    after the earliest change and rebuild them from the changes in one statement.
+    Without `snapshots` (the batches of a bulk load) they are only dropped: totals stay
+    exact, reading more changes, until ledger_snapshots_extend takes them again."""
+    changes = {key: values for key, values in changes.items() if any(values)}
+    if not changes:
+        return
+    if snapshots:
+        last = ledger_snapshots_extend()
+    else:
+        last = FigureSnapshot.objects.aggregate(last=Max("period"))["last"]
+    _ledger_changes_add(changes)
+    if last is None:
+        if snapshots:
+            ledger_snapshots_extend()  # the first snapshots, from every change
+        return
+    earliest = min(day for day, *_ in changes)
+    if earliest >= last:
+        return  # no snapshot comes after any of these days
+    if len(changes) > LEDGER_BULK_ROWS or not snapshots:
+        FigureSnapshot.objects.filter(period__gt=earliest).delete()
+        if snapshots:
+            ledger_snapshots_extend()
+        return
+    _ledger_snapshots_add(changes, last=last)
+
+
+def _ledger_changes_add(changes: dict[tuple, tuple]) -> None:
+    rows = [(*key, *values) for key, values in changes.items()]
+    if connection.vendor == "postgresql" and len(rows) > 500:
+        _ledger_changes_copy(rows)
+        return
+    width = len(rows[0])
+    # Bounded by SQLite's limit on parameters per statement.
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        values = ", ".join(f"({', '.join(['%s'] * width)})" for _ in chunk)
+        _ledger_changes_add_sql(f"VALUES {values}", [value for row in chunk for value in row])
+
+
+def _ledger_changes_copy(rows: list[tuple]) -> None:
+    # Thousands of rows (a bulk load's batch): through COPY, since binding that many
+    # parameters costs seconds on the client.
+    columns = ("day", *selectors.LEDGER_GROUP, *selectors.LEDGER_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE ledger_added (day date, country varchar(2), "
+            "sector_id bigint, is_published boolean, joined bigint, exited bigint, "
+            "declared_investment numeric, realised_investment numeric, direct_jobs bigint)"
+        )
+        with cursor.cursor.copy(f"COPY ledger_added ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    _ledger_changes_add_sql(f"SELECT {', '.join(columns)} FROM ledger_added", [])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE ledger_added")
+
+
+def _ledger_changes_add_sql(rows_sql: str, params: list) -> None:
+    """Add the rows of `rows_sql` (the columns of FigureChange, each (day, group) once)
+    to the ledger's changes: a new row, or the sums added to the row already there."""
+    table = FigureChange._meta.db_table
+    columns = ", ".join(("day", *selectors.LEDGER_GROUP, *selectors.LEDGER_FIELDS))
+    added = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in selectors.LEDGER_FIELDS)
+    # WHERE 1 = 1 tells SQLite that ON CONFLICT belongs to the INSERT, not to a join.
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT * FROM ({rows_sql}) AS added WHERE 1 = 1 "
+        f"ON CONFLICT (day, {', '.join(selectors.LEDGER_GROUP)}) DO UPDATE SET {added}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _ledger_snapshots_add(changes: dict[tuple, tuple], *, last: date) -> None:
+    table = FigureSnapshot._meta.db_table
+    group_sql = " AND ".join(f"{column} = %s" for column in selectors.LEDGER_GROUP)
+    earliest_by_group: dict[tuple, date] = {}
+    for day, *group in changes:
+        group = tuple(group)
+        earliest_by_group[group] = min(day, earliest_by_group.get(group, day))
+    for group, day in earliest_by_group.items():
+        _ledger_snapshots_ensure(group=group, since=day, last=last)
+    added = ", ".join(f"{f} = {f} + %s" for f in selectors.LEDGER_FIELDS)
+    with connection.cursor() as cursor:
+        for (day, *group), values in changes.items():
+            cursor.execute(
+                f"UPDATE {table} SET {added} WHERE {group_sql} AND period > %s",
+                [*values, *group, day],
+            )
+
+
+def _ledger_snapshots_ensure(*, group: tuple, since: date, last: date) -> None:
+    """Give `group` a snapshot in every period after `since` up to `last` (zeros where it
+    had none: it had no changes before them), so that each period's snapshots hold every
+    group that changed before it."""
+    country, sector_id, is_published = group
+    first = (
+        FigureSnapshot.objects.filter(
+            country=country, sector_id=sector_id, is_published=is_published
+        )
+        .order_by("period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    period = selectors.ledger_period(since) + selectors.WEEK
+    stop = first or last + selectors.WEEK
+    missing = []
+    while period < stop and period <= last:
+        missing.append(
+            FigureSnapshot(
+                period=period, country=country, sector_id=sector_id, is_published=is_published
+            )
+        )
+        period += selectors.WEEK
+    FigureSnapshot.objects.bulk_create(missing, batch_size=500)
+
+
+def ledger_snapshots_extend() -> date | None:
+    """Add the snapshots of every period after the last one up to this week's, from the
+    last snapshot and the changes since, in one statement; returns the last period.
+
+    Run by every ledger write, so that a week's first write also takes its snapshot;
+    between writes, totals read the changes since the last snapshot, exact either way."""
+    last = FigureSnapshot.objects.aggregate(last=Max("period"))["last"]
+    if last is None:
+        first_change = FigureChange.objects.aggregate(first=Min("day"))["first"]
+        if first_change is None:
+            return None
+        start = selectors.ledger_period(first_change) + selectors.WEEK
+    else:
+        start = last + selectors.WEEK
+    current = selectors.ledger_period(timezone.localdate())
+    periods = []
+    while start <= current:
+        periods.append(start)
+        start += selectors.WEEK
+    if not periods:
+        return last
+    previous = [last or selectors.LEDGER_FLOOR, *periods[:-1]]
+    snapshot, change = FigureSnapshot._meta.db_table, FigureChange._meta.db_table
+    group = ", ".join(selectors.LEDGER_GROUP)
+    fields = ", ".join(selectors.LEDGER_FIELDS)
+    on_group = lambda a, b: " AND ".join(f"{a}.{c} = {b}.{c}" for c in selectors.LEDGER_GROUP)  # noqa: E731
+    running = ", ".join(
+        f"COALESCE(base.{f}, 0) + SUM(COALESCE(buckets.{f}, 0)) OVER running"
+        for f in selectors.LEDGER_FIELDS
+    )
+    bucket_sums = ", ".join(f"SUM(c.{f}) AS {f}" for f in selectors.LEDGER_FIELDS)
+    values = ", ".join("(%s, %s)" for _ in periods)
+    sql = f"""
+        WITH periods (period, previous) AS (VALUES {values}),
+        base AS (SELECT {group}, {fields} FROM {snapshot} WHERE period = %s),
+        buckets AS (
+            SELECT p.period, {", ".join(f"c.{c}" for c in selectors.LEDGER_GROUP)}, {bucket_sums}
+            FROM periods p JOIN {change} c ON c.day >= p.previous AND c.day < p.period
+            GROUP BY p.period, {", ".join(f"c.{c}" for c in selectors.LEDGER_GROUP)}
+        ),
+        groups AS (
+            SELECT {group} FROM base UNION SELECT {group} FROM buckets
+        ),
+        grid AS (
+            SELECT p.period, {", ".join(f"g.{c}" for c in selectors.LEDGER_GROUP)}
+            FROM periods p CROSS JOIN groups g
+        )
+        INSERT INTO {snapshot} (period, {group}, {fields})
+        SELECT grid.period, {", ".join(f"grid.{c}" for c in selectors.LEDGER_GROUP)}, {running}
+        FROM grid
+        LEFT JOIN buckets ON buckets.period = grid.period AND {on_group("buckets", "grid")}
+        LEFT JOIN base ON {on_group("base", "grid")}
+        WINDOW running AS (
+            PARTITION BY {", ".join(f"grid.{c}" for c in selectors.LEDGER_GROUP)}
+            ORDER BY grid.period
+        )
+    """
+    params = [value for pair in zip(periods, previous, strict=True) for value in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, last])
+    return periods[-1]
+
+
+def ledger_cluster() -> None:
+    """On PostgreSQL, lay the ledger's rows out in the order totals read them, after a
+    bulk load or a rebuild wrote them in another: a week's changes and a period's
+    snapshots then sit on a few pages (a total as of a day at 1,000,000 companies read
+    526 pages in 28 ms before, 9 pages in 1.8 ms after)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model, index in ((FigureChange, "figure_change_unique"),
+                             (FigureSnapshot, "figure_snapshot_unique")):  # fmt: skip
+            cursor.execute(f"CLUSTER {model._meta.db_table} USING {index}")
+
+
+@transaction.atomic
+def ledger_rebuild() -> None:
+    """Derive the whole ledger again from the companies and their reports (after a
+    migration or a restore, or to check it): its changes, then its snapshots."""
+    register_lock()
+    FigureSnapshot.objects.all().delete()
+    FigureChange.objects.all().delete()
+    sql, params = selectors.ledger_changes_sql()
+    columns = ", ".join(("day", *selectors.LEDGER_GROUP, *selectors.LEDGER_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FigureChange._meta.db_table} ({columns}) {sql}", params)
+    ledger_snapshots_extend()
+    ledger_cluster()
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Keep derived data right however a change arrives (admin, API, import, history revert)."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from . import services
@@ -16,6 +16,40 @@ def report_changed(sender, instance, raw=False, origin=None, **kwargs):
     services.company_figures_changed(
         company_id=instance.company_id, user=getattr(instance, "_history_user", None)
     )
+
+
+@receiver(pre_save, sender=Company)
+@receiver(pre_delete, sender=Company)
+def company_ledger_watch(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._ledger_watch = services.ledger_watch(company_ids={instance.pk})
+
+
+@receiver(pre_save, sender=Report)
+@receiver(pre_delete, sender=Report)
+def report_ledger_watch(sender, instance, raw=False, origin=None, **kwargs):
+    if raw or isinstance(origin, Company):
+        return
+    companies = {instance.company_id}
+    if instance.pk is not None:
+        # A report moved to another company changes the one it leaves too.
+        companies.update(Report.objects.filter(pk=instance.pk).values_list("company", flat=True))
+    instance._ledger_watch = services.ledger_watch(company_ids=companies)
+
+
+@receiver(post_save, sender=Company)
+@receiver(post_delete, sender=Company)
+@receiver(post_save, sender=Report)
+@receiver(post_delete, sender=Report)
+def ledger_settle(sender, instance, raw=False, origin=None, **kwargs):
+    # Fixtures (loaddata, restores) carry their ledger rows.
+    if raw or (sender is Report and isinstance(origin, Company)):
+        return
+    services.ledger_settle(
+        watch=getattr(instance, "_ledger_watch", None),
+        company_ids={instance.company_id} if sender is Report else {instance.pk},
+    )
+    instance._ledger_watch = None
 
 
 @receiver(post_save, sender=Company)

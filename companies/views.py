@@ -280,7 +280,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     page = _page(request, _published().filter(country=code))
     if not page.paginator.count:
         raise Http404(_("No published company comes from this country."))
-    totals = selectors.park_totals(companies=Company.objects.published().filter(country=code))
+    totals = selectors.park_totals(among=selectors.Among(countries=(code,)))
     return render(
         request,
         "companies/country_detail.html",
@@ -301,7 +301,7 @@ def sector_list(request: HttpRequest) -> HttpResponse:
 def sector_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sector = get_object_or_404(Sector, slug=slug)
     page = _page(request, _published().filter(sector=sector))
-    totals = selectors.park_totals(companies=Company.objects.published().filter(sector=sector))
+    totals = selectors.park_totals(among=selectors.Among(sectors=(sector.pk,)))
     return render(
         request,
         "companies/sector_detail.html",

@@ -18,10 +18,18 @@ from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connections, transaction
 
+from companies import services
+
 # Rebuilt by `migrate` on the target, or worthless after a restore: content types and
 # permissions are referred to by natural keys instead; sessions and the cache table
-# are not data.
-JSON_EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# are not data; the figure ledger is derived from the reports again after a restore.
+JSON_EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "companies.figurechange",
+    "companies.figuresnapshot",
+]
 JSON_SUFFIXES = (".json", ".json.gz", ".json.bz2", ".json.xz")
 
 
@@ -226,9 +234,11 @@ def _move_sequence_past(cursor, connection, model, historical) -> None:
 
 def restore(*, path: Path, alias: str = "default") -> None:
     """Restore either kind of backup, chosen by the file's suffix, all or nothing; then
-    empty the cache, whose entries describe the data as it was before."""
+    derive the figure ledger from the restored reports (a backup from before the ledger
+    has none) and empty the cache, whose entries describe the data as it was before."""
     if path.name.endswith(JSON_SUFFIXES):
         restore_json(path=path, alias=alias)
     else:
         restore_pg_dump(path=path, alias=alias)
+    services.ledger_rebuild()
     cache.clear()

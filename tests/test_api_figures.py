@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from companies import selectors
-from companies.models import Claim
+from companies.models import Claim, Company
 from tests.factories import ClaimFactory, CompanyFactory, ReportFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,10 @@ def register():
     ReportFactory(company=draft, reported_on=date(2017, 1, 1), direct_jobs=100)
 
 
+# What the counts of every figures response count.
+COUNTED = {"counts": "residents_on_as_of"}
+
+
 def figures(companies, countries, declared, realised, jobs, as_of=None) -> dict:
     body = {
         "companies": companies,
@@ -94,18 +98,19 @@ def figures(companies, countries, declared, realised, jobs, as_of=None) -> dict:
 def test_stats_as_of_a_day_match_hand_computed_totals(api, register, as_of, expected):
     response = api.get(STATS, {"as_of": as_of})
     assert response.status_code == 200
-    assert response.json() == {"as_of": as_of, **expected}
+    assert response.json() == {"as_of": as_of, **expected, **COUNTED}
 
 
 def test_stats_without_as_of_answer_for_today(api, register):
     body = api.get(STATS).json()
-    assert body == {"as_of": timezone.localdate().isoformat(), **figures(2, 2, 15e6, 4e6, 25)}
+    today = timezone.localdate().isoformat()
+    assert body == {"as_of": today, **figures(2, 2, 15e6, 4e6, 25), **COUNTED}
 
 
 def test_editor_totals_include_drafts_and_anonymous_ones_do_not(api, editor_api, register):
     editor = editor_api.get(STATS, {"as_of": "2019-12-31"}).json()
     anonymous = api.get(STATS, {"as_of": "2019-12-31"}).json()
-    assert editor == {"as_of": "2019-12-31", **figures(4, 3, 21e6, 4_250_000, 133)}
+    assert editor == {"as_of": "2019-12-31", **figures(4, 3, 21e6, 4_250_000, 133), **COUNTED}
     assert anonymous["companies"] == 3
 
 
@@ -163,6 +168,7 @@ def test_countries_have_counts_and_figures_largest_first(api, register):
     body = api.get(COUNTRIES, {"as_of": "2019-12-31"}).json()
     assert body == {
         "as_of": "2019-12-31",
+        **COUNTED,
         "results": [
             {"code": "BY", "name": "Belarus", "flag": "🇧🇾", "companies": 2,
              "declared_investment": "8000000.00", "realised_investment": "0.00",
@@ -194,6 +200,7 @@ def test_sectors_list_every_sector_with_its_figures(api, register):
     body = api.get(SECTORS, {"as_of": "2019-12-31"}, HTTP_ACCEPT_LANGUAGE="ru").json()
     assert body == {
         "as_of": "2019-12-31",
+        **COUNTED,
         "results": [
             {"slug": "electronics", "name": "Электроника", "companies": 2,
              "declared_investment": "15000000.00", "realised_investment": "4000000.00",
@@ -233,7 +240,7 @@ def test_claims_show_the_registers_figures_and_agreement(api, register):
     claim = body["results"][0]
     assert claim["claimed_on"] == "2019-12-31"
     assert claim["agrees"] is False
-    assert claim["register"] == figures(3, 2, 20e6, 4e6, 33, "2019-12-31")
+    assert claim["register"] == {**figures(3, 2, 20e6, 4e6, 33, "2019-12-31"), **COUNTED}
     assert claim["figures"] == [
         {"figure": "companies", "stated": "3", "qualifier": "exactly", "register": "3",
          "agrees": True},
@@ -325,3 +332,53 @@ def test_figure_query_count_does_not_grow_with_the_register(
         ReportFactory(company=company, reported_on=date(2019, 1, 1))
     with django_assert_max_num_queries(most):
         assert _queries(api, url, params) == small
+
+
+# --- Filters --------------------------------------------------------------------------
+
+
+def _reference_totals(day, companies) -> dict:
+    totals = selectors.park_totals_from_reports(as_of=day, companies=companies)
+    return figures(
+        totals.companies, totals.countries, totals.declared_investment,
+        totals.realised_investment, totals.direct_jobs, as_of=day.isoformat(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("params", "matching"),
+    [
+        ({"country": "BY"}, {"country": "BY"}),
+        ({"country": ["BY", "CN"], "sector": "electronics"}, {"sector__slug": "electronics"}),
+        ({"status": "resident"}, {}),
+        ({"status": "exited"}, {"pk__in": []}),
+        ({"q": "alp"}, {"name": "Alpha"}),
+        ({"direct_jobs_min": "6", "country": "BY"}, {"name": "Beta"}),
+    ],
+)
+def test_stats_answer_for_the_companies_the_filters_match(api, register, params, matching):
+    day = date(2019, 12, 31)
+    body = api.get(STATS, {"as_of": day.isoformat(), **params}).json()
+    companies = Company.objects.published().filter(**matching)
+    assert body == {**_reference_totals(day, companies), **COUNTED}
+
+
+def test_a_range_filter_reads_each_figure_as_of_the_day(api, register):
+    # gamma reported 5 jobs in 2019; a range of 5 to 5 finds it then, and nothing before.
+    assert api.get(STATS, {"as_of": "2019-12-31", "direct_jobs_max": "5"}).json()["companies"] == 1
+    assert api.get(STATS, {"as_of": "2019-06-30", "direct_jobs_max": "5"}).json()["companies"] == 0
+
+
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
+def test_figures_with_a_country_filter_equal_the_reference_for_those_companies(api, register, url):
+    filtered = api.get(url, {"as_of": "2020-01-31", "country": "BY"}).json()
+    searched = api.get(url, {"as_of": "2020-01-31", "country": "BY", "q": "a"}).json()
+    # The ledger answers a country filter; a search is answered from the reports.
+    assert filtered == searched
+
+
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
+def test_a_bad_filter_answers_400_naming_it(api, register, url):
+    response = api.get(url, {"country": "XX"})
+    assert response.status_code == 400
+    assert "country" in response.json()

@@ -367,8 +367,7 @@ class FiguresSerializer(serializers.Serializer):
     """Totals over the companies resident on the day (USD, headcount)."""
 
     companies = serializers.IntegerField(
-        help_text="Companies resident on the day: resident since on or before it, not exited "
-        "on or before it."
+        help_text="Residents on `as_of` among the companies the filters match."
     )
     declared_investment = serializers.DecimalField(
         max_digits=20, decimal_places=2, help_text="USD."
@@ -379,20 +378,44 @@ class FiguresSerializer(serializers.Serializer):
     direct_jobs = serializers.IntegerField(help_text="Headcount.")
 
 
-class TotalsSerializer(FiguresSerializer):
+COUNTS = "residents_on_as_of"
+COUNTS_HELP = (
+    "What `companies` counts: the residents on `as_of` (resident since on or before it, "
+    "not exited by then) among the companies the filters match; applicants and former "
+    "residents are not counted, and figures are each resident's as of that day."
+)
+
+
+@extend_schema_field({"type": "string", "enum": [COUNTS]})
+class CountsField(serializers.Field):
+    """Says what the counts of a figures response count."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, help_text=COUNTS_HELP, **kwargs)
+
+    def to_representation(self, value):
+        return COUNTS
+
+
+class YearEndSerializer(FiguresSerializer):
     as_of = serializers.DateField(help_text="The day the figures answer for.")
     countries = serializers.IntegerField(
         help_text="Distinct countries of the companies resident on the day."
     )
 
 
-class YearSerializer(TotalsSerializer):
+class TotalsSerializer(YearEndSerializer):
+    counts = CountsField()
+
+
+class YearSerializer(YearEndSerializer):
     year = serializers.IntegerField()
     joined = serializers.IntegerField(help_text="Companies that became residents that year.")
     exited = serializers.IntegerField(help_text="Companies that exited that year.")
 
 
 class YearsSerializer(serializers.Serializer):
+    counts = CountsField()
     as_of = serializers.DateField(help_text="The last day of the series.")
     results = YearSerializer(
         many=True, help_text="Totals at each year's end; the last year's as of `as_of`."
@@ -406,6 +429,7 @@ class CountryTotalsSerializer(FiguresSerializer):
 
 
 class CountriesSerializer(serializers.Serializer):
+    counts = CountsField()
     as_of = serializers.DateField(help_text="The day the figures answer for.")
     results = CountryTotalsSerializer(many=True, help_text="Countries with residents.")
 
@@ -416,6 +440,7 @@ class SectorTotalsSerializer(FiguresSerializer):
 
 
 class SectorsSerializer(serializers.Serializer):
+    counts = CountsField()
     as_of = serializers.DateField(help_text="The day the figures answer for.")
     results = SectorTotalsSerializer(many=True, help_text="Every sector, with zeros if empty.")
 

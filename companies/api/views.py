@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -125,6 +126,52 @@ REGISTER_AS_OF = OpenApiParameter(
     "as of the day, each with its report's date and source; 404 if its residence had not "
     "begun by then. Names, sector and description are today's.",
 )
+
+
+def _or_blank(schema: dict) -> dict:
+    # A blank value means the filter is not given, as on the companies list.
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+_DECIMAL = {"type": "string", "format": "decimal", "pattern": r"^\d{0,14}(?:\.\d{0,2})?$"}
+# The companies list's filters, which the figures endpoints read the same way.
+FIGURE_FILTERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words in the name or description."),
+    *(
+        OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, description=text)
+        for name, text in (
+            ("country", "ISO 3166-1 alpha-2 code; repeatable."),
+            ("sector", "Sector slug; repeatable."),
+            (
+                "status",
+                "Status as of `as_of` (applicant, resident, exited); repeatable. "
+                "Only residents are counted, so a status filter without `resident` counts none.",
+            ),
+        )
+    ),
+    *(
+        OpenApiParameter(
+            f"resident_since_{end}",
+            _or_blank({"type": "string", "format": "date"}),
+            description="Inclusive, YYYY-MM-DD.",
+        )
+        for end in ("after", "before")
+    ),
+    *(
+        OpenApiParameter(
+            f"{figure}_{end}",
+            _or_blank({"type": "integer", "minimum": 0} if figure == "direct_jobs" else _DECIMAL),
+            description=f"Inclusive bound of each company's {figure} as of `as_of`.",
+        )
+        for figure in ("declared_investment", "realised_investment", "direct_jobs")
+        for end in ("min", "max")
+    ),
+    OpenApiParameter(
+        "updated_since",
+        _or_blank({"type": "string", "format": "date-time"}),
+        description="ISO 8601 date and time; companies changed at or after it.",
+    ),
+]
 FIELDS = OpenApiParameter(
     "fields",
     OpenApiTypes.STR,
@@ -716,61 +763,74 @@ def _totals(row: dict) -> dict:
 
 
 class FiguresView(KnownParametersMixin, ConditionalMixin, APIView):
-    """A read-only view of figures over the companies the caller may see."""
+    """A read-only view of figures over the companies the caller may see that match the
+    companies list's filters (the same FilterSet), as of `as_of`."""
 
     http_method_names = ["get", "head", "options"]
-    query_parameters = frozenset({"as_of"})
 
-    def companies(self) -> QuerySet:
-        return Company.objects.visible_to(self.request.user)
+    def known_parameters(self) -> frozenset[str]:
+        return frozenset({"as_of", *(parameter.name for parameter in FIGURE_FILTERS)})
 
     def get(self, request):
         day = as_of(request)
-        return self.conditional(request, lambda: self.figures(day), cached=True)
+        scope = self.scope(day)
+        return self.conditional(request, lambda: self.figures(day, scope), cached=True)
+
+    def scope(self, day: date) -> dict:
+        """The selectors' keyword for the companies the request's filters match."""
+        filterset = CompanyFilter(
+            request=self.request,
+            data=self.request.query_params,
+            queryset=Company.objects.visible_to(self.request.user),
+        )
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.figures_scope(day=day, drafts=drafts_visible(self.request.user))
 
 
 class StatsView(FiguresView):
     @extend_schema(
         operation_id="stats",
-        parameters=[AS_OF],
+        parameters=[AS_OF, *FIGURE_FILTERS],
         responses={(200, JSON): TotalsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
-        """The park's headline totals as of a day: residents, countries, investment, jobs."""
+        """The totals as of a day of the residents among the companies the filters match:
+        how many, their countries, investment and jobs."""
         return super().get(request)
 
-    def figures(self, day: date) -> dict:
-        return TotalsSerializer(selectors.park_totals(as_of=day, companies=self.companies())).data
+    def figures(self, day: date, scope: dict) -> dict:
+        return TotalsSerializer(selectors.park_totals(as_of=day, **scope)).data
 
 
 class YearsView(FiguresView):
     @extend_schema(
         operation_id="stats_years",
-        parameters=[AS_OF],
+        parameters=[AS_OF, *FIGURE_FILTERS],
         responses={(200, JSON): YearsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
         """The totals at the end of each year since the first resident, up to `as_of`."""
         return super().get(request)
 
-    def figures(self, day: date) -> dict:
-        series = selectors.park_totals_by_year(until=day, companies=self.companies())
+    def figures(self, day: date, scope: dict) -> dict:
+        series = selectors.park_totals_by_year(until=day, **scope)
         return YearsSerializer({"as_of": day, "results": series}).data
 
 
 class CountriesView(FiguresView):
     @extend_schema(
         operation_id="countries",
-        parameters=[AS_OF],
+        parameters=[AS_OF, *FIGURE_FILTERS],
         responses={(200, JSON): CountriesSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
         """The countries of the residents on a day, with their counts and figures."""
         return super().get(request)
 
-    def figures(self, day: date) -> dict:
+    def figures(self, day: date, scope: dict) -> dict:
         language = get_language()
-        rows = selectors.park_countries(as_of=day, companies=self.companies())
+        rows = selectors.park_countries(as_of=day, **scope)
         results = []
         for row in rows:
             name, flag = country_name_and_flag(language, row["country"])
@@ -781,15 +841,15 @@ class CountriesView(FiguresView):
 class SectorsView(FiguresView):
     @extend_schema(
         operation_id="sectors",
-        parameters=[AS_OF],
+        parameters=[AS_OF, *FIGURE_FILTERS],
         responses={(200, JSON): SectorsSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
     )
     def get(self, request):
         """Every sector with its residents' counts and figures on a day, largest first."""
         return super().get(request)
 
-    def figures(self, day: date) -> dict:
-        rows = selectors.park_totals_by(group="sector", as_of=day, companies=self.companies())
+    def figures(self, day: date, scope: dict) -> dict:
+        rows = selectors.park_totals_by(group="sector", as_of=day, **scope)
         totals = {row["sector"]: _totals(row) for row in rows}
         sectors = Sector.objects.annotate(local_name=selectors.localised("name")).values_list(
             "slug", "local_name"

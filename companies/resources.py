@@ -14,7 +14,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
-from . import services
+from . import params, services
 from .models import Claim, Company, ImportRecord, Report, Sector
 from .spreadsheets import spreadsheet_safe, spreadsheet_unquote
 
@@ -92,13 +92,16 @@ class DecimalWidget(widgets.Widget):
             return None
         if isinstance(value, bool):
             raise ValueError(_("Enter a number, not “%s”.") % value)
+        number = None
         if isinstance(value, float):
             # XLSX stores numbers as binary floats; their shortest form is what was typed.
-            value = repr(value)
-        try:
+            number = Decimal(repr(value))
+        elif isinstance(value, int):
+            number = Decimal(value)
+        elif params.DECIMAL_NUMBER.fullmatch(str(value).strip()):
+            # Text in plain ASCII digits only: Decimal() alone would also read 1_000, 1e5
+            # and full-width or Arabic-Indic digits.
             number = Decimal(str(value).strip())
-        except InvalidOperation:
-            number = None
         if number is None or not number.is_finite():
             raise ValueError(
                 _("Enter a number such as 1234567.89 (a dot for decimals, no spaces or "
@@ -181,6 +184,16 @@ def column(name: str, widget: widgets.Widget) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=widget)
 
 
+# What a problem quotes of the file, in characters.
+PROBLEM_COLUMN_MAX = 100
+PROBLEM_MESSAGE_MAX = 300
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with an ellipsis where it was cut."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 @dataclass(frozen=True)
 class Problem:
     """Why an import is refused: a line of the file (None for the whole file), the
@@ -189,6 +202,11 @@ class Problem:
     line: int | None
     column: str
     message: str
+
+    def __post_init__(self):
+        # A message may quote the cell it refuses, and a cell may hold megabytes.
+        object.__setattr__(self, "column", shorten(str(self.column), PROBLEM_COLUMN_MAX))
+        object.__setattr__(self, "message", shorten(str(self.message), PROBLEM_MESSAGE_MAX))
 
     def __str__(self):
         where = _("line %s") % self.line if self.line is not None else _("file")

@@ -445,6 +445,10 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # nginx's client_max_body_size (deploy/nginx.conf) stays above the size.
 IMPORT_MAX_UPLOAD_MB = env.int("DJANGO_IMPORT_MAX_UPLOAD_MB", default=10)
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=5000)
+# `import_register` streams its file too, and stops past this many lines.
+IMPORT_COMMAND_MAX_ROWS = env.int("DJANGO_IMPORT_COMMAND_MAX_ROWS", default=200_000)
+# An XLSX file is a zip archive: what its parts may unpack to, checked before parsing.
+IMPORT_MAX_INFLATED_MB = env.int("DJANGO_IMPORT_MAX_INFLATED_MB", default=50)
 
 # --- The register's health (companies/health.py) ----------------------------------------
 

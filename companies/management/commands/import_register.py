@@ -1,6 +1,7 @@
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import Error, connection
@@ -30,19 +31,33 @@ class Command(BaseCommand):
             help="What the sheet holds (default: recognised from its header).",
         )
         parser.add_argument(
+            "--max-rows",
+            type=int,
+            metavar="N",
+            help="Refuse a file of more than N lines after its header, reading no further "
+            "(default: DJANGO_IMPORT_COMMAND_MAX_ROWS).",
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help="The editor the history records as having made the changes (default: none).",
         )
 
-    def handle(self, *args, file, dry_run=False, model=None, user=None, verbosity=1, **options):
+    def handle(
+        self, *args, file, dry_run=False, model=None, user=None, max_rows=None, verbosity=1,
+        **options,
+    ):  # fmt: skip
         path = Path(file)
         try:
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}.") from None
         try:
-            dataset = imports.sheet_read(content=content, name=path.name)
+            dataset = imports.sheet_read(
+                content=content,
+                name=path.name,
+                max_rows=settings.IMPORT_COMMAND_MAX_ROWS if max_rows is None else max_rows,
+            )
         except imports.SheetError as error:
             self._refuse(path, error.problems)
         resource_class = imports.resource_for(headers=dataset.headers, model=model)

@@ -42,6 +42,7 @@ from modeltranslation.utils import build_localized_fieldname
 from .models import (
     Claim,
     Company,
+    CompanyRemoval,
     FigureChange,
     FigureSnapshot,
     RegisterRevision,
@@ -828,6 +829,20 @@ def company_figures_over_time(*, company_id: int) -> list[dict]:
             )
         series.append(row)
     return series
+
+
+def companies_removed(*, since: datetime | None, drafts_visible: bool) -> QuerySet:
+    """Slugs that left the register at or after `since` (default: ever), oldest first.
+
+    Without `drafts_visible`, those that left the public register (deleted or unpublished
+    while published, or given another slug); with it, the editors' register, which
+    unpublishing leaves."""
+    removals = CompanyRemoval.objects.all()
+    if since is not None:
+        removals = removals.filter(removed_at__gte=since)
+    if drafts_visible:
+        return removals.exclude(reason=CompanyRemoval.Reason.UNPUBLISHED)
+    return removals.filter(public=True)
 
 
 def companies_countries(*, companies: QuerySet | None = None) -> list[str]:

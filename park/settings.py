@@ -220,7 +220,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "China–Belarus Industrial Park directory API",
     "DESCRIPTION": (
         "The register of the park's resident companies, their reported figures and the "
-        "park's totals. Reads are open; editors write with a token."
+        "park's totals. Reads are open; editors write with a token. Every figure of a "
+        "company comes with the date and source of its report; `as_of` asks for the "
+        "register as it stood on a day. A query parameter that an operation does not "
+        "list is refused (400), naming it and the closest known name."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -81,7 +81,7 @@ def reader():
 # --- Fields --------------------------------------------------------------------------
 
 
-def test_company_detail_has_every_field_with_current_figures(api, register):
+def test_company_detail_has_every_field_with_current_figures_and_their_provenance(api, register):
     body = api.get(f"{LIST}alpha/").json()
 
     assert body == {
@@ -105,6 +105,13 @@ def test_company_detail_has_every_field_with_current_figures(api, register):
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
         "reports_url": "http://testserver/api/v1/companies/alpha/reports/",
+        "as_of": timezone.localdate().isoformat(),
+        "declared_investment_reported_on": "2020-12-31",
+        "declared_investment_source": "Annual report",
+        "realised_investment_reported_on": "2020-12-31",
+        "realised_investment_source": "Annual report",
+        "direct_jobs_reported_on": "2020-12-31",
+        "direct_jobs_source": "Annual report",
     }
     created = datetime.fromisoformat(body["created_at"])
     assert created.utcoffset() == timedelta(hours=3)  # Europe/Minsk, as reports give it
@@ -216,8 +223,16 @@ def test_bad_query_parameter_answers_400_naming_it(api, register, param, value):
     assert all(isinstance(reason, str) and reason for reason in next(iter(body.values())))
 
 
-def test_unknown_query_parameters_are_ignored(api, register):
-    assert slugs(api.get(LIST, {"colour": "blue"})) == slugs(api.get(LIST))
+def test_an_unknown_query_parameter_is_refused_naming_it_and_the_closest_known_one(api, register):
+    response = api.get(LIST, {"country": "CN", "jobs_min": "101", "xyzzy": "1"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body == {
+        "jobs_min": ["Unknown parameter; did you mean direct_jobs_min?"],
+        "xyzzy": body["xyzzy"],
+    }
+    assert body["xyzzy"][0].startswith("Unknown parameter; this endpoint takes: ")
+    assert "direct_jobs_min, fields, format" in body["xyzzy"][0]
 
 
 # --- Ordering ------------------------------------------------------------------------

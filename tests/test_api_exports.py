@@ -18,6 +18,10 @@ COLUMNS = [
     "slug", "name", "legal_name", "country", "country_name", "sector", "sector_name", "status",
     "resident_since", "exited_on", "exit_reason", "description", "website",
     "declared_investment", "realised_investment", "direct_jobs", "is_published", "updated_at",
+    # Appended: the day the row answers for, and where each figure comes from.
+    "as_of", "declared_investment_reported_on", "declared_investment_source",
+    "realised_investment_reported_on", "realised_investment_source", "direct_jobs_reported_on",
+    "direct_jobs_source",
 ]  # fmt: skip
 
 

@@ -3,20 +3,27 @@
 CSV columns, in this order (documented in the README; new ones are only ever appended):
 slug, name, legal_name, country, country_name, sector, sector_name, status,
 resident_since, exited_on, exit_reason, description, website, declared_investment,
-realised_investment, direct_jobs, is_published, updated_at.
+realised_investment, direct_jobs, is_published, updated_at, as_of,
+declared_investment_reported_on, declared_investment_source,
+realised_investment_reported_on, realised_investment_source, direct_jobs_reported_on,
+direct_jobs_source. Status and figures are as of `as_of`.
 """
 
 from collections.abc import Iterable, Iterator
+from datetime import date
+from operator import itemgetter
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import get_language
 
+from companies.selectors import FIGURES
 from companies.spreadsheets import csv_chunks
 
 from .renderers import CSVRenderer, NDJSONRenderer, dumps
 from .serializers import CompanySerializer, country_name_and_flag
 
 ROWS_PER_CHUNK = 500
+# Header -> the row's column; None: computed in _csv_chunks.
 CSV_COLUMNS = {
     "slug": "slug",
     "name": "name",
@@ -25,31 +32,38 @@ CSV_COLUMNS = {
     "country_name": None,
     "sector": "sector__slug",
     "sector_name": "sector_name",
-    "status": "status",
+    "status": "status_as_of",
     "resident_since": "resident_since",
     "exited_on": "exited_on",
     "exit_reason": "exit_reason",
     "description": "description_text",
     "website": "website",
-    "declared_investment": "declared_investment",
-    "realised_investment": "realised_investment",
-    "direct_jobs": "direct_jobs",
+    "declared_investment": "declared_investment_as_of",
+    "realised_investment": "realised_investment_as_of",
+    "direct_jobs": "direct_jobs_as_of",
     "is_published": "is_published",
     "updated_at": "updated_at",
+    "as_of": None,
+    **{
+        f"{figure}_{column}": f"{figure}_as_of_{column}"
+        for figure in FIGURES
+        for column in ("reported_on", "source")
+    },
 }
 
 
-def _csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
+def _csv_chunks(rows: Iterable[dict], as_of: date) -> Iterator[str]:
     language = get_language()
+    computed = {
+        "country_name": lambda row: country_name_and_flag(language, row["country"])[0],
+        "as_of": lambda row: as_of,
+    }
+    cells = [
+        computed[header] if key is None else itemgetter(key) for header, key in CSV_COLUMNS.items()
+    ]
     return csv_chunks(
         header=CSV_COLUMNS,
-        rows=(
-            [
-                country_name_and_flag(language, row["country"])[0] if key is None else row[key]
-                for key in CSV_COLUMNS.values()
-            ]
-            for row in rows
-        ),
+        rows=([cell(row) for cell in cells] for row in rows),
         per_chunk=ROWS_PER_CHUNK,
     )
 
@@ -65,10 +79,15 @@ def _ndjson_chunks(rows: Iterable[dict], serializer: CompanySerializer) -> Itera
         yield b"\n".join(chunk) + b"\n"
 
 
-def companies_export(*, rows: Iterable[dict], format: str, serializer: CompanySerializer):
-    """A streamed response of every row, as CSV or newline-delimited JSON."""
+def companies_export(
+    *, rows: Iterable[dict], format: str, serializer: CompanySerializer, as_of: date
+):
+    """A streamed response of every row (each as of the day `as_of`), as CSV or
+    newline-delimited JSON."""
     if format == CSVRenderer.format:
-        response = StreamingHttpResponse(_csv_chunks(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _csv_chunks(rows, as_of), content_type="text/csv; charset=utf-8"
+        )
         filename = "companies.csv"
     else:
         response = StreamingHttpResponse(

@@ -13,7 +13,7 @@ import base64
 import binascii
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import orjson
@@ -24,7 +24,7 @@ from rest_framework import exceptions
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from companies import params
-from companies.filters import ORDERINGS, SORT_EXPRESSIONS
+from companies.filters import ORDERINGS, sort_expression
 from companies.models import Company
 
 DEFAULT_PAGE_SIZE = 50
@@ -73,7 +73,8 @@ class Keyset:
         self.descending = self.ordering.startswith("-")
         self.field_name = ORDERINGS[self.ordering.lstrip("-")]
         self.field = Company._meta.get_field(self.field_name)
-        self.expression = SORT_EXPRESSIONS.get(self.field_name, F(self.field_name))
+        # The rows carry their figures as of the day asked (`<figure>_as_of`).
+        self.expression = sort_expression(self.field_name, as_of=True)
         self.after = self._decode(request.query_params.get("cursor"))
         # Ties go by primary key in the same direction, as CompanyOrderingFilter orders them.
         self.pk_order = "-pk" if self.descending else "pk"
@@ -197,3 +198,45 @@ def link_headers(links: dict[str, str]) -> dict[str, str]:
     LINK_HEADER_MAX_BYTES."""
     value = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
     return {"Link": value} if len(value.encode()) <= LINK_HEADER_MAX_BYTES else {}
+
+
+class TimeKeyset:
+    """Keyset paging of rows ordered by a time column and the primary key (the change
+    feed): each page continues after the last row's (time, id)."""
+
+    def __init__(self, request, *, field: str):
+        self.field = field
+        self.after = self._decode(request.query_params.get("cursor"))
+
+    def page(self, request, queryset: QuerySet, *, columns: list[str], size: int) -> Page:
+        rows = queryset.order_by(self.field, "pk")
+        if self.after is not None:
+            moment, pk = self.after
+            rows = rows.filter(**{f"{self.field}__gte": moment}).exclude(
+                **{self.field: moment, "pk__lte": pk}
+            )
+        rows = list(rows.values(*columns, "pk")[: size + 1])
+        url = request.build_absolute_uri()
+        links = {"first": remove_query_param(url, "cursor")}
+        next_url = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            cursor = orjson.dumps([last[self.field].isoformat(), last["pk"]])
+            encoded = base64.urlsafe_b64encode(cursor).decode().rstrip("=")
+            next_url = links["next"] = replace_query_param(url, "cursor", encoded)
+        return Page(rows=rows, next_url=next_url, previous_url=None, links=links)
+
+    def _decode(self, cursor: str | None):
+        if cursor is None:
+            return None
+        try:
+            moment, pk = orjson.loads(base64.urlsafe_b64decode(cursor + "=="))
+            moment = datetime.fromisoformat(moment)
+            if type(pk) is not int or moment.tzinfo is None:
+                raise ValueError
+        except (ValueError, TypeError, binascii.Error):
+            raise exceptions.ValidationError(
+                {"cursor": [_("Not a cursor of this list; follow the next link as given.")]}
+            ) from None
+        return moment, pk

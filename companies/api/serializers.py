@@ -7,7 +7,7 @@ tens of times more per row. Writes use ModelSerializers for typed validation and
 the services, which run the model's own validation.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from operator import itemgetter
@@ -23,7 +23,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from companies import selectors
-from companies.models import Claim, Company, Report, Sector
+from companies.models import Claim, Company, CompanyRemoval, Report, Sector
 
 from .fields import SectorField, StrictModelSerializer, StrictSerializer
 
@@ -131,7 +131,9 @@ DECIMAL = {"max_digits": 16, "decimal_places": 2, "allow_null": True}
 
 
 class CompanySerializer(RowSerializer):
-    """A company of the register with its current figures (USD, headcount)."""
+    """A company of the register as of a day (`as_of`, default today): its status and
+    figures (USD, headcount) as of that day, each figure with the date and source of the
+    report it comes from; names, sector and description as they are today."""
 
     slug = serializers.SlugField(help_text="The company's address in this API.")
     url = serializers.SerializerMethodField()
@@ -139,7 +141,12 @@ class CompanySerializer(RowSerializer):
     legal_name = serializers.CharField()
     country = CountryRefSerializer(source="*", help_text="Country of the main investor.")
     sector = SectorRefSerializer(source="*", help_text="Primary sector.")
-    status = serializers.ChoiceField(choices=Company.Status.choices)
+    status = serializers.ChoiceField(
+        source="status_as_of",
+        choices=Company.Status.choices,
+        help_text="As of `as_of`: exited if it exited on or before that day, else resident "
+        "(applicants appear as of today only).",
+    )
     resident_since = serializers.DateField(allow_null=True)
     exited_on = serializers.DateField(allow_null=True)
     exit_reason = serializers.CharField()
@@ -148,25 +155,70 @@ class CompanySerializer(RowSerializer):
     )
     website = serializers.CharField()
     declared_investment = serializers.DecimalField(
-        **DECIMAL, help_text="USD, the latest reported commitment."
+        source="declared_investment_as_of",
+        **DECIMAL,
+        help_text="USD, the commitment in the latest report that has it, dated on or "
+        "before `as_of`.",
     )
     realised_investment = serializers.DecimalField(
-        **DECIMAL, help_text="USD, the latest reported amount actually invested."
+        source="realised_investment_as_of",
+        **DECIMAL,
+        help_text="USD, the amount actually invested in the latest report that has it, "
+        "dated on or before `as_of`.",
     )
     direct_jobs = serializers.IntegerField(
-        allow_null=True, help_text="Headcount, the latest reported."
+        source="direct_jobs_as_of",
+        allow_null=True,
+        help_text="Headcount in the latest report that has it, dated on or before `as_of`.",
     )
     is_published = serializers.BooleanField(help_text="False for drafts, seen by editors only.")
     version = serializers.IntegerField(help_text="Raised by every change; see If-Match.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     reports_url = serializers.SerializerMethodField()
+    as_of = serializers.SerializerMethodField(
+        help_text="The day this company's status and figures answer for."
+    )
+    declared_investment_reported_on = serializers.DateField(
+        source="declared_investment_as_of_reported_on",
+        allow_null=True,
+        help_text="The date of the report `declared_investment` comes from; null without it.",
+    )
+    declared_investment_source = serializers.CharField(
+        source="declared_investment_as_of_source",
+        allow_null=True,
+        help_text="The source (document or URL) of that report; null without the figure.",
+    )
+    realised_investment_reported_on = serializers.DateField(
+        source="realised_investment_as_of_reported_on",
+        allow_null=True,
+        help_text="The date of the report `realised_investment` comes from; null without it.",
+    )
+    realised_investment_source = serializers.CharField(
+        source="realised_investment_as_of_source",
+        allow_null=True,
+        help_text="The source (document or URL) of that report; null without the figure.",
+    )
+    direct_jobs_reported_on = serializers.DateField(
+        source="direct_jobs_as_of_reported_on",
+        allow_null=True,
+        help_text="The date of the report `direct_jobs` comes from; null without it.",
+    )
+    direct_jobs_source = serializers.CharField(
+        source="direct_jobs_as_of_source",
+        allow_null=True,
+        help_text="The source (document or URL) of that report; null without the figure.",
+    )
 
-    # Columns of `.values()` that the fields read, and annotations that provide some.
+    # Columns of `.values()` that the fields read, and annotations that provide some:
+    # the figures and status as of the day come from
+    # selectors.companies_with_figures_as_of.
     COLUMNS = (
-        "slug", "name", "legal_name", "country", "sector__slug", "status", "resident_since",
-        "exited_on", "exit_reason", "website", "declared_investment", "realised_investment",
-        "direct_jobs", "is_published", "version", "created_at", "updated_at",
+        "slug", "name", "legal_name", "country", "sector__slug", "status_as_of",
+        "resident_since", "exited_on", "exit_reason", "website",
+        *(f"{figure}_as_of{suffix}" for figure in selectors.FIGURES
+          for suffix in ("", "_reported_on", "_source")),
+        "is_published", "version", "created_at", "updated_at",
     )  # fmt: skip
 
     @staticmethod
@@ -189,13 +241,20 @@ class CompanySerializer(RowSerializer):
     def get_reports_url(self, row) -> str:
         return f"{self.companies_url}{row['slug']}/reports/"
 
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_as_of(self, row) -> date:
+        return self.context["as_of"]
+
 
 @extend_schema_serializer(many=False)
 class CompanyPageSerializer(serializers.Serializer):
     """One page of companies; follow `next` (or the Link header) for the next one."""
 
     count = serializers.IntegerField(
-        required=False, help_text="All matching companies; with page= paging only."
+        required=False,
+        help_text="How many companies match the filters, of any status unless `status` is "
+        "given (with `as_of`: of those whose residence had begun by that day); with page= "
+        "paging only.",
     )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True, help_text="With page= paging only.")
@@ -297,7 +356,7 @@ class ReportWriteSerializer(StrictModelSerializer):
 
 @extend_schema_serializer(many=False)
 class ReportListSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="How many reports the company has.")
     results = ReportSerializer(many=True)
 
 
@@ -340,7 +399,9 @@ class CountsField(serializers.Field):
 
 class YearEndSerializer(FiguresSerializer):
     as_of = serializers.DateField(help_text="The day the figures answer for.")
-    countries = serializers.IntegerField(help_text="Distinct countries of the residents.")
+    countries = serializers.IntegerField(
+        help_text="Distinct countries of the companies resident on the day."
+    )
 
 
 class TotalsSerializer(YearEndSerializer):
@@ -405,6 +466,29 @@ class ClaimSerializer(serializers.Serializer):
 
 class ClaimsSerializer(serializers.Serializer):
     results = ClaimSerializer(many=True)
+
+
+# --- Change feed ----------------------------------------------------------------------
+
+
+class RemovalSerializer(RowSerializer):
+    """A slug that left the register: drop what a mirror holds under it."""
+
+    slug = serializers.SlugField()
+    removed_at = serializers.DateTimeField(help_text="When it left.")
+    reason = serializers.ChoiceField(
+        choices=CompanyRemoval.Reason.choices,
+        help_text="deleted, unpublished, or renamed (the company now has another slug, "
+        "listed among the companies updated since).",
+    )
+
+
+@extend_schema_serializer(many=False)
+class RemovalPageSerializer(serializers.Serializer):
+    """Removals, oldest first, a page at a time; follow `next` until it is null."""
+
+    next = serializers.URLField(allow_null=True)
+    results = RemovalSerializer(many=True)
 
 
 # --- Tokens ---------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Addresses of API v1, included at /api/v1/ (app namespace "api")."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -27,6 +26,7 @@ urlpatterns = [
         views.CompanyViewSet.as_view({"get": "export_ndjson"}),
         name="company-export-ndjson",
     ),
+    path("removals/", views.RemovalsView.as_view(), name="companies-removed"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("stats/years/", views.YearsView.as_view(), name="stats-years"),
     path("countries/", views.CountriesView.as_view(), name="countries"),
@@ -35,6 +35,6 @@ urlpatterns = [
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="logout-all"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
     *router.urls,
 ]

@@ -21,6 +21,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +31,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from drf_spectacular.views import SpectacularAPIView
 from knox import views as knox_views
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
@@ -51,6 +53,7 @@ from .errors import (
     StaleWriteSerializer,
 )
 from .exports import companies_export
+from .parameters import KnownParametersMixin
 from .renderers import EXPORT_FORMATS, CSVRenderer, NDJSONRenderer, ORJSONRenderer
 from .serializers import (
     ClaimsSerializer,
@@ -59,6 +62,8 @@ from .serializers import (
     CompanyWriteSerializer,
     CountriesSerializer,
     LoginSerializer,
+    RemovalPageSerializer,
+    RemovalSerializer,
     ReportListSerializer,
     ReportSerializer,
     ReportWriteSerializer,
@@ -76,7 +81,12 @@ from .throttling import AnonRateThrottle, LoginRateThrottle
 JSON = ORJSONRenderer.media_type
 
 ERRORS = {
-    400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Bad input, by field or parameter."),
+    400: OpenApiResponse(
+        FIELD_ERRORS_SCHEMA,
+        description="Bad input, by field or parameter; a query parameter that the operation "
+        "does not list is refused too, with the closest known name when there is one: "
+        '`{"jobs_min": ["Unknown parameter; did you mean direct_jobs_min?"]}`.',
+    ),
     401: OpenApiResponse(ErrorSerializer, description="No token, or a bad or expired one."),
     403: OpenApiResponse(ErrorSerializer, description="The token's user may not do this."),
     404: OpenApiResponse(ErrorSerializer, description="No such resource (drafts included)."),
@@ -107,6 +117,14 @@ AS_OF = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATE,
     description="The day the figures answer for, YYYY-MM-DD, not in the future; default today.",
+)
+REGISTER_AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="The company as of that day, YYYY-MM-DD, not in the future, from 2010-01-01 "
+    "(default today): its status (exited if it exited on or before the day) and figures "
+    "as of the day, each with its report's date and source; 404 if its residence had not "
+    "begun by then. Names, sector and description are today's.",
 )
 
 
@@ -263,7 +281,8 @@ def company_or_404(companies: QuerySet, slug: str) -> Company:
 
 
 def company_rows(queryset: QuerySet) -> QuerySet:
-    """Companies with the translated columns CompanySerializer reads, in the active language."""
+    """Companies (annotated with their figures as of a day) with the translated columns
+    CompanySerializer reads, in the active language."""
     return queryset.annotate(**CompanySerializer.annotations())
 
 
@@ -279,7 +298,7 @@ def single_parameters() -> frozenset[str]:
     return (filter_parameters() - REPEATABLE) | {*LIST_PARAMETERS, "as_of"}
 
 
-class CompanyViewSet(ConditionalMixin, GenericViewSet):
+class CompanyViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
     """Companies of the register, addressed by slug."""
 
     lookup_field = "slug"
@@ -328,17 +347,39 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
             request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
+    def known_parameters(self) -> frozenset[str]:
+        filters = filter_parameters()
+        return {
+            "list": filters | set(LIST_PARAMETERS),
+            "export_csv": filters,
+            "export_ndjson": filters | {"fields"},
+            "retrieve": frozenset({"fields", "as_of"}),
+        }.get(self.action, frozenset())
+
     def _filtered(self):
-        """The visible companies after CompanyFilter, and the ordering it parsed."""
+        """The visible companies after CompanyFilter, annotated with their status and
+        figures as of the day asked (selectors.companies_with_figures_as_of), the
+        ordering it parsed and the day (today without `as_of`)."""
+        today = timezone.localdate()
         if filter_parameters().isdisjoint(self.request.query_params):
             # Building the FilterSet's form costs milliseconds; without a filter it has
             # nothing to do.
-            return self.get_queryset(), None
+            companies = self.get_queryset()
+            return (
+                selectors.companies_with_figures_as_of(companies=companies, day=today),
+                None,
+                today,
+            )
         backend = DjangoFilterBackend()
         filterset = backend.get_filterset(self.request, self.get_queryset(), self)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
-        return filterset.qs, filterset.form.cleaned_data.get("ordering")
+        companies = filterset.qs  # filters, and sets filterset.day
+        ordering = filterset.form.cleaned_data.get("ordering")
+        if filterset.day is None:
+            companies = selectors.companies_with_figures_as_of(companies=companies, day=today)
+            return companies, ordering, today
+        return companies, ordering, filterset.day
 
     @extend_schema(
         operation_id="companies_list",
@@ -416,11 +457,15 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
         """Every company matching the filters as newline-delimited JSON, streamed."""
         return self._list(request, NDJSONRenderer.format)
 
-    def _list(self, request, export: str | None):
-        queryset, ordering = self._filtered()
-        serializer = CompanySerializer(
-            fields=parse_fields(request, CompanySerializer), context={"request": request}
+    def _serializer(self, request, day: date) -> CompanySerializer:
+        return CompanySerializer(
+            fields=parse_fields(request, CompanySerializer),
+            context={"request": request, "as_of": day},
         )
+
+    def _list(self, request, export: str | None):
+        queryset, ordering, day = self._filtered()
+        serializer = self._serializer(request, day)
         rows = company_rows(queryset)
         if export is not None:
             return self.conditional(
@@ -429,6 +474,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
                     rows=rows.values(*COLUMNS).iterator(chunk_size=2000),
                     format=export,
                     serializer=serializer,
+                    as_of=day,
                 ),
             )
         size = pagination.page_size(request)
@@ -451,11 +497,21 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
 
         return self.conditional(request, build)
 
-    def _company_row(self, slug: str) -> dict:
+    def _company_row(self, slug: str, day: date | None = None) -> dict:
+        """The company at `slug` as of `day` (default today), as CompanySerializer reads it."""
+        day = day or timezone.localdate()
         row = None
+        companies = self.get_queryset().none()
         if params.SLUG.fullmatch(slug):
-            row = company_rows(self.get_queryset().filter(slug=slug)).values(*COLUMNS).first()
+            companies = self.get_queryset().filter(slug=slug)
+            registered = selectors.companies_registered_as_of(companies=companies, day=day)
+            row = company_rows(registered).values(*COLUMNS).first()
         if row is None:
+            if day < timezone.localdate() and companies.exists():
+                raise exceptions.NotFound(
+                    _("This company was not in the register on %(day)s.")
+                    % {"day": day.isoformat()}
+                )
             raise exceptions.NotFound(_("No company has this address."))
         return row
 
@@ -463,28 +519,33 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
     def _written_row(company: Company) -> dict:
         """The company just written, as its writer sees it even if they may not see drafts:
         a committed write answers with the record, never 404."""
-        return company_rows(Company.objects.filter(pk=company.pk)).values(*COLUMNS).get()
-
-    def _detail_response(self, request, row: dict, *, status_code=status.HTTP_200_OK):
-        serializer = CompanySerializer(
-            fields=parse_fields(request, CompanySerializer), context={"request": request}
+        written = selectors.companies_with_figures_as_of(
+            companies=Company.objects.filter(pk=company.pk), day=timezone.localdate()
         )
+        return company_rows(written).values(*COLUMNS).get()
+
+    def _detail_response(
+        self, request, row: dict, *, day: date | None = None, status_code=status.HTTP_200_OK
+    ):
+        serializer = self._serializer(request, day or timezone.localdate())
         response = Response(serializer.to_representation(row), status=status_code)
         etag, last_modified = self.register_validators(request, version=row["version"])
         self._set_validators(request, response, etag, last_modified)
         return response
 
     @extend_schema(
-        parameters=[FIELDS],
+        parameters=[FIELDS, REGISTER_AS_OF],
         responses={(200, JSON): CompanySerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS, 404)},
     )
     def retrieve(self, request, slug=None):
-        """One company; drafts answer 404 to all but editors."""
+        """One company, as of a day with `as_of` (404 if it was not in the register by
+        then); drafts answer 404 to all but editors."""
         parse_fields(request, CompanySerializer)
-        row = self._company_row(slug)
+        day = as_of(request)
+        row = self._company_row(slug, day)
         etag, last_modified = self.register_validators(request, version=row["version"])
         return self.not_modified(request, etag, last_modified) or self._detail_response(
-            request, row
+            request, row, day=day
         )
 
     def _company(self, slug: str) -> Company:
@@ -557,7 +618,7 @@ class CompanyViewSet(ConditionalMixin, GenericViewSet):
 # --- Reports --------------------------------------------------------------------------
 
 
-class ReportViewSet(ConditionalMixin, GenericViewSet):
+class ReportViewSet(KnownParametersMixin, ConditionalMixin, GenericViewSet):
     """The reports of one company, newest first; a company's figures follow from them."""
 
     permission_model = Report
@@ -701,11 +762,14 @@ def _totals(row: dict) -> dict:
     }
 
 
-class FiguresView(ConditionalMixin, APIView):
+class FiguresView(KnownParametersMixin, ConditionalMixin, APIView):
     """A read-only view of figures over the companies the caller may see that match the
     companies list's filters (the same FilterSet), as of `as_of`."""
 
     http_method_names = ["get", "head", "options"]
+
+    def known_parameters(self) -> frozenset[str]:
+        return frozenset({"as_of", *(parameter.name for parameter in FIGURE_FILTERS)})
 
     def get(self, request):
         day = as_of(request)
@@ -803,7 +867,7 @@ class SectorsView(FiguresView):
         return SectorsSerializer({"as_of": day, "results": results}).data
 
 
-class ClaimsView(ConditionalMixin, APIView):
+class ClaimsView(KnownParametersMixin, ConditionalMixin, APIView):
     http_method_names = ["get", "head", "options"]
 
     @extend_schema(
@@ -833,10 +897,68 @@ class ClaimsView(ConditionalMixin, APIView):
         return ClaimsSerializer({"results": results}).data
 
 
+# --- Change feed ----------------------------------------------------------------------
+
+SINCE = OpenApiParameter(
+    "since",
+    OpenApiTypes.DATETIME,
+    description="ISO 8601 date and time: removals at or after it (default: all).",
+)
+
+
+class RemovalsView(KnownParametersMixin, ConditionalMixin, APIView):
+    http_method_names = ["get", "head", "options"]
+    query_parameters = frozenset({"since", "cursor", "page_size"})
+
+    @extend_schema(
+        operation_id="companies_removed",
+        parameters=[
+            SINCE,
+            OpenApiParameter(
+                "cursor", OpenApiTypes.STR, description="Where the page starts: copy `next`."
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": pagination.MAX_PAGE_SIZE},
+                description=f"Removals per page, 1 to {pagination.MAX_PAGE_SIZE}; "
+                f"default {pagination.DEFAULT_PAGE_SIZE}.",
+            ),
+        ],
+        responses={(200, JSON): RemovalPageSerializer, 304: NOT_MODIFIED, **errors(*READ_ERRORS)},
+    )
+    def get(self, request):
+        """Slugs that left the register since a time (deleted, unpublished, or renamed):
+        with `companies/?updated_since=`, what a client needs to mirror the register."""
+        since = None
+        if "since" in request.query_params:
+            try:
+                since = IsoDateTimeField().clean(request.query_params["since"])
+            except DjangoValidationError as error:
+                raise exceptions.ValidationError({"since": error.messages}) from None
+        removals = selectors.companies_removed(
+            since=since, drafts_visible=drafts_visible(request.user)
+        )
+        size = pagination.page_size(request)
+        keyset = pagination.TimeKeyset(request, field="removed_at")
+        serializer = RemovalSerializer()
+
+        def build():
+            page = keyset.page(
+                request, removals, columns=RemovalSerializer.field_names(), size=size
+            )
+            body = {
+                "next": page.next_url,
+                "results": [serializer.to_representation(row) for row in page.rows],
+            }
+            return Response(body, headers=pagination.link_headers(page.links))
+
+        return self.conditional(request, build)
+
+
 # --- Tokens ---------------------------------------------------------------------------
 
 
-class LoginView(knox_views.LoginView):
+class LoginView(KnownParametersMixin, knox_views.LoginView):
     """knox's login (the token limit per user, Django's `user_logged_in`: django-axes
     clears the address's failed logins, `last_login` moves) with the credentials in a
     JSON body instead of HTTP Basic authentication."""
@@ -874,7 +996,7 @@ class LoginView(knox_views.LoginView):
         responses={204: None, **errors(401, 429)},
     )
 )
-class LogoutView(knox_views.LogoutView):
+class LogoutView(KnownParametersMixin, knox_views.LogoutView):
     pass
 
 
@@ -886,16 +1008,29 @@ class LogoutView(knox_views.LogoutView):
         responses={204: None, **errors(401, 429)},
     )
 )
-class LogoutAllView(knox_views.LogoutAllView):
+class LogoutAllView(KnownParametersMixin, knox_views.LogoutAllView):
     pass
 
 
-class RootView(APIView):
+class RootView(KnownParametersMixin, APIView):
     http_method_names = ["get", "head", "options"]
 
     @extend_schema(operation_id="root", tags=["root"], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """The API's entry points."""
-        names = ["company-list", "stats", "stats-years", "countries", "sectors", "claims",
-                 "schema", "login"]  # fmt: skip
+        names = ["company-list", "companies-removed", "stats", "stats-years", "countries",
+                 "sectors", "claims", "schema", "login"]  # fmt: skip
         return Response({name: api_reverse(f"api:{name}", request=request) for name in names})
+
+
+class SchemaView(KnownParametersMixin, SpectacularAPIView):
+    """The OpenAPI schema (`format=json` for JSON, `lang` for the descriptions' language)."""
+
+    query_parameters = frozenset({"lang"})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors answer in JSON like every other endpoint's, not as a schema document.
+        if response.status_code >= 400:
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

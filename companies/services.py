@@ -573,6 +573,9 @@ def ledger_cluster() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
+        # CLUSTER refuses a table with pending deferred foreign-key checks (rows written
+        # earlier in this transaction): run those checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for model, index in ((FigureChange, "figure_change_unique"),
                              (FigureSnapshot, "figure_snapshot_unique")):  # fmt: skip
             cursor.execute(f"CLUSTER {model._meta.db_table} USING {index}")

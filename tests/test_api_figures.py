@@ -117,13 +117,18 @@ def test_editor_totals_include_drafts_and_anonymous_ones_do_not(api, editor_api,
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
 @pytest.mark.parametrize(
     "as_of",
-    ["2021-02-30", "30.06.2021", "20210630", "2021-6-30", "", "today",
+    ["2021-02-30", "30.06.2021", "20210630", "2021-6-30", "today",
      (date.today() + timedelta(days=2)).isoformat()],
 )  # fmt: skip
 def test_bad_as_of_answers_400_naming_it(api, register, url, as_of):
     response = api.get(url, {"as_of": as_of})
     assert response.status_code == 400
     assert list(response.json()) == ["as_of"]
+
+
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
+def test_blank_as_of_means_today_as_every_blank_parameter_means_not_given(api, register, url):
+    assert api.get(url, {"as_of": ""}).json() == api.get(url).json()
 
 
 def test_demo_register_reproduces_the_published_snapshot(api):

@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.utils import formats, timezone, translation
 
 from companies import selectors
+from companies.models import Company
 from tests.pages import text
 from tests.settings import BASE_DIR
 
@@ -176,7 +177,7 @@ def test_every_page_says_the_demo_register_is_synthetic(client, db, language):
     for path in (
         "",
         "companies/",
-        f"companies/{company.slug}/",
+        f"companies/{company['slug']}/",
         "countries/",
         "sectors/",
         "claims/",
@@ -193,7 +194,7 @@ def test_the_demo_flag_survives_a_later_change_and_a_second_load(client, db):
     call_command("load_demo", verbosity=0)
     number = selectors.register_revision().number
     call_command("load_demo", verbosity=0)
-    company = client.get("/en/companies/").context["page_obj"][0]
+    company = Company.objects.published().first()
     company.legal_name = "Renamed LLC"
     company.save()
     assert selectors.register_status().is_demo

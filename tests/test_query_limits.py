@@ -32,7 +32,7 @@ def api_names(response) -> list[str]:
 
 
 def page_names(response) -> list[str]:
-    return [company.name for company in response.context["page_obj"].object_list]
+    return [row["name"] for row in response.context["page_obj"].object_list]
 
 
 TOO_BIG = [
@@ -127,7 +127,8 @@ def _worst_accepted_query(sectors: list[str]) -> dict:
 
 # What the worst accepted list request may cost: the queries of a list page, and SQL
 # text of a few kilobytes (a search over five columns per word dominates).
-MAX_QUERIES = 6
+# The page reads the register's revision twice (its kept copy and its footer).
+MAX_QUERIES = {LIST: 6, PAGE: 7}
 MAX_SQL_CHARACTERS = 20_000
 
 
@@ -142,5 +143,5 @@ def test_the_worst_accepted_request_stays_cheap(client, small_register, path, ex
         response = client.get(path, query)
     assert response.status_code == 200, response.content[:500]
     sql = sum(len(query["sql"]) for query in queries.captured_queries)
-    assert len(queries) <= MAX_QUERIES, [q["sql"][:200] for q in queries.captured_queries]
+    assert len(queries) <= MAX_QUERIES[path], [q["sql"][:200] for q in queries.captured_queries]
     assert sql <= MAX_SQL_CHARACTERS, sql

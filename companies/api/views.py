@@ -8,7 +8,7 @@ services, with If-Match checked against the record's version under a row lock.
 
 import hashlib
 import re
-from datetime import date
+from datetime import UTC, date
 from functools import cache
 
 from django.contrib.auth import authenticate
@@ -931,10 +931,17 @@ class RemovalsView(KnownParametersMixin, ConditionalMixin, APIView):
         with `companies/?updated_since=`, what a client needs to mirror the register."""
         since = None
         if "since" in request.query_params:
+            field = IsoDateTimeField()
             try:
-                since = IsoDateTimeField().clean(request.query_params["since"])
+                # In UTC here, so that a moment at the edge of the calendar is refused
+                # now rather than overflowing when the database adapts it.
+                since = field.clean(request.query_params["since"]).astimezone(UTC)
             except DjangoValidationError as error:
                 raise exceptions.ValidationError({"since": error.messages}) from None
+            except OverflowError:
+                raise exceptions.ValidationError(
+                    {"since": [field.error_messages["invalid"]]}
+                ) from None
         removals = selectors.companies_removed(
             since=since, drafts_visible=drafts_visible(request.user)
         )

@@ -23,6 +23,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from . import params, selectors
+from .blank import is_blank
 from .models import SEARCHED_FIELDS, Company, Sector
 
 # The earliest day the register can answer for: no report is dated before it.
@@ -97,12 +98,6 @@ SORT_EXPRESSIONS = {"name": Lower("name")}
 # The filters the figure ledger answers by itself (selectors.Among).
 LEDGER_FILTERS = {"country", "sector", "status"}
 FIGURE_RANGES = ("declared_investment", "realised_investment", "direct_jobs")
-
-
-def _given(value) -> bool:
-    if isinstance(value, slice):
-        return value.start is not None or value.stop is not None
-    return value not in (None, "", [], ()) and not (hasattr(value, "exists") and not value)
 
 
 class OrderingField(django_filters.fields.BaseCSVField):
@@ -302,7 +297,7 @@ class CompanyFilter(django_filters.FilterSet):
             sectors=tuple(sector.pk for sector in data.get("sector") or ()),
             statuses=tuple(data.get("status") or ()),
         )
-        given = {name for name, value in data.items() if _given(value)} - {"ordering"}
+        given = {name for name, value in data.items() if not is_blank(value)} - {"ordering"}
         if given <= LEDGER_FILTERS:
             return {"among": among}
         companies = self.queryset

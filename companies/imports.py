@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export.formats import base_formats
 
+from .blank import is_blank
 from .resources import ClaimResource, CompanyResource, Problem, RegisterResource, ReportResource
 
 RESOURCES: dict[str, type[RegisterResource]] = {
@@ -167,23 +168,23 @@ def _dataset(
     for read, (line, cells) in enumerate(rows, 1):
         if max_rows is not None and read > max_rows:
             raise TooManyRows(max_rows)
-        if not all(_blank(c) for c in cells):
+        if not all(is_blank(c) for c in cells):
             header = line, cells
             break
     if header is None:
         raise SheetError.of_file(_("The file has no header line."))
     header_line, headers = header
     # Spreadsheets often carry empty columns to the right of the data.
-    width = max(i + 1 for i, header in enumerate(headers) if not _blank(header))
+    width = max(i + 1 for i, header in enumerate(headers) if not is_blank(header))
     names = [_header(h) for h in headers[:width]]
     dataset = tablib.Dataset(headers=names)
     problems, lines = [], []
     for read, (line, cells) in enumerate(rows, 1):
         if max_rows is not None and read > max_rows:
             raise TooManyRows(max_rows)
-        if all(_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
-        used = max(i + 1 for i, cell in enumerate(cells) if not _blank(cell))
+        used = max(i + 1 for i, cell in enumerate(cells) if not is_blank(cell))
         if used > width or (exact and len(cells) < width):
             problems.append(
                 Problem(
@@ -211,10 +212,6 @@ def _dataset(
     dataset.header_line = header_line
     dataset.line_numbers = lines
     return dataset
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _header(value) -> str:

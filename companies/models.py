@@ -60,14 +60,20 @@ class Sector(models.Model):
         return reverse("companies:sector-detail", kwargs={"slug": self.slug})
 
 
+def drafts_visible(user) -> bool:
+    """Whether `user` may see unpublished companies: an active user allowed to view
+    companies in the admin. Every surface that shows drafts asks this."""
+    return user is not None and user.is_active and user.has_perm("companies.view_company")
+
+
 class CompanyQuerySet(models.QuerySet):
     def published(self):
         """The companies that anonymous visitors may see."""
         return self.filter(is_published=True)
 
     def visible_to(self, user):
-        """Drafts are visible to those allowed to view companies in the admin only."""
-        if user is not None and user.is_active and user.has_perm("companies.view_company"):
+        """Every company for those who may see drafts (drafts_visible), else the published."""
+        if drafts_visible(user):
             return self.all()
         return self.published()
 

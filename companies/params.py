@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_filters.fields import IsoDateTimeField
 
+from .blank import is_blank
+
 # The bounds of one request's query string.
 MAX_VALUES = 50  # values of all parameters together
 MAX_LENGTH = 200  # characters in one value
@@ -41,7 +43,7 @@ def without_blanks(query: QueryDict) -> QueryDict:
     """The query without blank values: a blank parameter means the parameter was not given."""
     kept = QueryDict(mutable=True)
     for name, values in query.lists():
-        if values := [value for value in values if value.strip()]:
+        if values := [value for value in values if not is_blank(value)]:
             kept.setlist(name, values)
     return kept
 

@@ -25,20 +25,13 @@ from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
 from . import params, services
+from .blank import is_blank, same
 from .models import Claim, Company, ImportRecord, Report, Sector
 from .spreadsheets import spreadsheet_safe, spreadsheet_unquote
 
 # history_change_reason is a CharField(max_length=100).
 CHANGE_REASON_MAX = 100
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _same(a, b) -> bool:
-    return a == b or (a in (None, "") and b in (None, ""))
 
 
 class TextWidget(widgets.CharWidget):
@@ -62,7 +55,7 @@ class DateWidget(widgets.Widget):
     """A date as YYYY-MM-DD (or a spreadsheet date cell); XLSX gets real dates."""
 
     def clean(self, value, row=None, **kwargs):
-        if _is_empty(value):
+        if is_blank(value):
             return None
         if isinstance(value, datetime):
             if value.time() != datetime.min.time():
@@ -88,7 +81,7 @@ class DecimalWidget(widgets.Widget):
     """An exact amount: digits and a decimal point, no thousands separators."""
 
     def clean(self, value, row=None, **kwargs):
-        if _is_empty(value):
+        if is_blank(value):
             return None
         if isinstance(value, bool):
             raise ValueError(_("Enter a number, not “%s”.") % value)
@@ -163,7 +156,7 @@ class SlugWidget(widgets.ForeignKeyWidget):
         self.found = {}
 
     def clean(self, value, row=None, **kwargs):
-        if _is_empty(value):
+        if is_blank(value):
             return None
         slug = str(value).strip()
         if slug not in self.found:
@@ -490,7 +483,7 @@ class RegisterResource(resources.ModelResource):
         for field in self.get_import_fields():
             old = None if new_record else field.get_value(original)
             new = field.get_value(instance)
-            if not _same(old, new):
+            if not same(old, new):
                 self._changes.append(
                     CellChange(
                         field.column_name,
@@ -614,7 +607,7 @@ class QualifierWidget(widgets.Widget):
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip()
-        figure_given = not _is_empty((row or {}).get(self.figure_column))
+        figure_given = not is_blank((row or {}).get(self.figure_column))
         choices = ", ".join(Claim.Qualifier.values)
         if not text:
             if figure_given:

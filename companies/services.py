@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .blank import same
 from .models import (
     Company,
     CompanyRemoval,
@@ -68,12 +69,7 @@ def _changed_since(*, record: models.Model, version: int) -> list[str]:
         if f.name != "version" and not getattr(f, "auto_now", False)
     ]
     current = type(record).objects.get(pk=record.pk)
-    return [f for f in tracked if not _same(getattr(seen.instance, f), getattr(current, f))]
-
-
-def _same(a, b) -> bool:
-    # Empty text and None mean the same (an untranslated description, say).
-    return a == b or (a in (None, "") and b in (None, ""))
+    return [f for f in tracked if not same(getattr(seen.instance, f), getattr(current, f))]
 
 
 def _changed_by(*, record: models.Model, version: int) -> list[str]:
@@ -96,7 +92,7 @@ def _changed_by(*, record: models.Model, version: int) -> list[str]:
 
 def _changes(*, record: models.Model, fields: dict) -> list[str]:
     """The names of `fields` whose value differs from the record's."""
-    return [name for name, value in fields.items() if not _same(getattr(record, name), value)]
+    return [name for name, value in fields.items() if not same(getattr(record, name), value)]
 
 
 def register_lock() -> RegisterRevision:

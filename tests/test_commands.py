@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import CompanyFactory, ReportFactory
 
@@ -67,12 +68,15 @@ def test_park_stats_prints_json(register, capsys):
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
-        ("2021-02-30", "'2021-02-30' is not a date; use YYYY-MM-DD."),
-        ("yesterday", "'yesterday' is not a date; use YYYY-MM-DD."),
-        ("2999-01-01", "2999-01-01: The date cannot be in the future."),
+        ("2021-02-30", "'2021-02-30' is not a date; write it YYYY-MM-DD."),
+        ("yesterday", "'yesterday' is not a date; write it YYYY-MM-DD."),
+        ("20210630", "'20210630' is not a date; write it YYYY-MM-DD."),
+        ("2999-01-01", "--as-of cannot be after today ({today}): the register has no future."),
+        ("2009-12-31", "--as-of cannot be before 2010-01-01: the register has no figures so old."),
     ],
 )
 def test_park_stats_refuses_a_bad_date_with_exit_status_2(value, reason):
+    reason = reason.format(today=timezone.localdate().isoformat())
     result = manage("park_stats", "--as-of", value)
     assert result.returncode == 2
     assert result.stderr.strip().endswith(f"error: argument --as-of: {reason}")

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from companies.blank import is_blank
 from companies.resources import CHANGE_REASON_MAX
 
 from .formatting import figure_display
@@ -28,7 +29,7 @@ class ReadableHistory(HistoricalRecordContextHelper):
 
     def context_for_delta_changes(self, delta):
         # Empty text and None mean the same thing: not a change worth showing.
-        changes = [c for c in delta.changes if not (_empty(c.old) and _empty(c.new))]
+        changes = [c for c in delta.changes if not (is_blank(c.old) and is_blank(c.new))]
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
     def prepare_delta_change_value(self, change, value):
@@ -38,7 +39,7 @@ class ReadableHistory(HistoricalRecordContextHelper):
 
 def readable_value(field, value) -> str:
     """A field's value as an editor reads it, in the active language."""
-    if _empty(value):
+    if is_blank(value):
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(getattr(value, "code", value), value))
@@ -49,10 +50,6 @@ def readable_value(field, value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def _empty(value) -> bool:
-    return value is None or value == ""
 
 
 class RegisterHistoryAdmin(SimpleHistoryAdmin):
@@ -151,7 +148,7 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
             if field.name not in form_fields or field.name in self.history_hidden_fields:
                 continue
             now, then = getattr(current, field.name), getattr(version, field.name)
-            if now != then and not (_empty(now) and _empty(then)):
+            if now != then and not (is_blank(now) and is_blank(then)):
                 label = capfirst(field.verbose_name)
                 restores.append((label, readable_value(field, now), readable_value(field, then)))
         return restores

@@ -43,7 +43,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from companies import caching, params, selectors, services
 from companies.filters import REPEATABLE, CompanyFilter, day_parse, filter_parameters
-from companies.models import Company, Report, Sector
+from companies.models import Company, Report, Sector, drafts_visible
 
 from . import pagination, tokens
 from .errors import (
@@ -179,11 +179,6 @@ FIELDS = OpenApiParameter(
 )
 
 # --- Conditional requests -------------------------------------------------------------
-
-
-def drafts_visible(user) -> bool:
-    # The same permission that Company.objects.visible_to() checks.
-    return user.has_perm("companies.view_company")
 
 
 def _digest(*parts) -> str:

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
 from companies import selectors
-from companies.validators import validate_not_in_future
+from companies.filters import day_parse
 
 LABELS = {
     "as_of": "as of",
@@ -21,14 +21,11 @@ LABELS = {
 
 
 def as_of_date(value: str) -> date:
+    """--as-of read as the API and the pages read `as_of` (filters.day_parse)."""
     try:
-        day = date.fromisoformat(value)
-        validate_not_in_future(day)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD.") from None
+        return day_parse(value, name="--as-of")
     except ValidationError as error:
-        raise argparse.ArgumentTypeError(f"{value}: {error.messages[0]}") from None
-    return day
+        raise argparse.ArgumentTypeError(error.messages[0]) from None
 
 
 class Command(BaseCommand):

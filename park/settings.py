@@ -1,7 +1,9 @@
 """Settings of the park directory, read from the environment.
 
 Every setting that differs between a laptop and production comes from an
-environment variable with a safe default; see the README for the full list.
+environment variable with a safe default; see the README for the full list. Production
+behaviour is the default; DJANGO_DEBUG=1 relaxes only what local development over plain
+http needs.
 """
 
 import sys
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import environ
 from corsheaders.defaults import default_headers
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +29,7 @@ if not SECRET_KEY:
         # A one-line refusal beats a traceback, and a guessable key in production.
         sys.exit("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -52,11 +56,25 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "companies",
+    "csp",
+    "axes",
+    "ops",
 ]
 
+# Outermost first.
 MIDDLEWARE = [
+    # The request log and its id wrap everything, the errors of the rest included.
+    "ops.middleware.RequestLogMiddleware",
+    # Health checks answer before host validation and HTTPS redirects.
+    "ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content Security Policy header on every response, the early answers included.
+    "csp.middleware.CSPMiddleware",
+    "ops.middleware.CSPSurfaceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which answers static files from precompressed copies. Django's gzip
+    # pads each response at random, which defeats BREACH's length comparisons.
+    "django.middleware.gzip.GZipMiddleware",
     # Before anything that may answer, so that CORS headers reach every API response.
     "corsheaders.middleware.CorsMiddleware",
     # Before anything that reads (the kept copies' revision included): which database an
@@ -65,13 +83,19 @@ MIDDLEWARE = [
     # Before sessions and the rest: anonymous API reads answered from a kept copy.
     "companies.api.middleware.KeptResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (the language may be kept there), before common (its redirects).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: history records name the request's user.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database outage in a view becomes a clean 503.
+    "ops.middleware.DatabaseUnavailableMiddleware",
+    # Last: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "park.urls"
@@ -88,6 +112,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                # The publisher and licence of the footer, the demo notice.
+                "companies.context_processors.register",
             ],
         },
     },
@@ -139,14 +166,41 @@ REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Authentication ------------------------------------------------------------------
+# --- Authentication and login protection ---------------------------------------------
 
+AUTHENTICATION_BACKENDS = [
+    # First: a locked-out client is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff accounts (and new accounts) need a longer password than Django's default 8.
+    {
+        "NAME": "ops.passwords.StaffMinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("DJANGO_STAFF_PASSWORD_MIN_LENGTH", default=12)},
+    },
 ]
+# Lock out a user name from one address after N failures; the records live in the
+# database, so every worker and replica sees them. `manage.py axes_reset` releases.
+AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ops.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "ops.views.lockout"
+AXES_VERBOSE = False
+
+# --- Clients behind proxies -----------------------------------------------------------
+
+# How many proxies (nginx, a load balancer) stand in front of the app and append to
+# X-Forwarded-For; 0 trusts none, so a client cannot move its address by sending the
+# header itself. The login lockout (ops.network.client_ip) and the API throttling
+# (REST_FRAMEWORK["NUM_PROXIES"]) both read it, so both count the same client.
+NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
 
 # --- Languages and time --------------------------------------------------------------
 
@@ -201,9 +255,7 @@ REST_FRAMEWORK = {
         "export": env.str("DJANGO_API_RATE_EXPORT", default="60/hour"),
         "login": env.str("DJANGO_API_RATE_LOGIN", default="10/minute"),
     },
-    # Proxies in front of the app that append to X-Forwarded-For; 0 trusts none, so a
-    # client cannot dodge its limit by sending the header itself.
-    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -278,37 +330,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
-# =====================================================================================
-# Production hardening (issue 7). Production behaviour is the default; DJANGO_DEBUG=1
-# relaxes only what local development over plain http needs. Kept in one block, added
-# to the settings above without changing them, so that other blocks merge cleanly.
-# =====================================================================================
-
-from csp.constants import NONCE, NONE, SELF  # noqa: E402
-
-INSTALLED_APPS += ["csp", "axes", "ops"]
-
-# Outermost first: the request log and id wrap everything, health checks answer before
-# host validation and HTTPS redirects, and a database outage becomes a clean 503.
-MIDDLEWARE.insert(0, "ops.middleware.RequestLogMiddleware")
-MIDDLEWARE.insert(1, "ops.middleware.HealthCheckMiddleware")
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "csp.middleware.CSPMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "ops.middleware.CSPSurfaceMiddleware"
-)
-MIDDLEWARE += [
-    "ops.middleware.DatabaseUnavailableMiddleware",
-    # axes must be last: it turns a locked-out login into its lockout page.
-    "axes.middleware.AxesMiddleware",
-]
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
-
 # --- HTTPS, cookies and browser policies ---------------------------------------------
 
-SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Served over HTTPS unless told otherwise: redirects, HSTS and secure cookies. Behind a
 # proxy that terminates TLS, DJANGO_SECURE_PROXY_SSL_HEADER=1 trusts its
@@ -357,37 +380,6 @@ CSP_SURFACE_UPDATES = {
 
 # django-modeltranslation's admin tabs would load jQuery UI from a CDN: serve a copy.
 JQUERY_UI_URL = "ops/vendor/jquery-ui/jquery-ui.min.js"
-
-# --- Clients behind proxies -----------------------------------------------------------
-
-# How many proxies (nginx, a load balancer) stand in front of the app and append to
-# X-Forwarded-For. The API throttling (REST_FRAMEWORK["NUM_PROXIES"]) and the login
-# lockout read this same variable, so both count the same client.
-NUM_PROXIES = env.int("DJANGO_NUM_PROXIES", default=0)
-
-# --- Admin login protection -----------------------------------------------------------
-
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-# Lock out a user name from one address after N failures; the records live in the
-# database, so every worker and replica sees them. `manage.py axes_reset` releases.
-AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "ops.network.client_ip"
-AXES_LOCKOUT_CALLABLE = "ops.views.lockout"
-AXES_VERBOSE = False
-
-# Staff accounts (and new accounts) need a longer password than Django's default 8.
-AUTH_PASSWORD_VALIDATORS += [
-    {
-        "NAME": "ops.passwords.StaffMinimumLengthValidator",
-        "OPTIONS": {"min_length": env.int("DJANGO_STAFF_PASSWORD_MIN_LENGTH", default=12)},
-    },
-]
 
 # --- Cache and sessions, shared by every worker and replica --------------------------
 
@@ -494,16 +486,7 @@ DATA_LICENSE_TITLE = env.str(
 DATA_LICENSE_URL = env.str(
     "DJANGO_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("companies.context_processors.register")
 # The largest register (rows of all tables) offered as one XLSX workbook: openpyxl writes
 # some tens of thousands of cells a second, and the workbook must be built within a
 # request (gunicorn's timeout). CSV and JSON stream at any size.
 DOWNLOADS_XLSX_MAX_ROWS = env.int("DJANGO_DOWNLOADS_XLSX_MAX_ROWS", default=200_000)
-
-# Pages, API answers and downloads go out compressed to clients that accept gzip. Django's
-# gzip adds random padding to each response, which defeats BREACH's length comparisons.
-# After WhiteNoise, which answers static files itself from precompressed copies.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "django.middleware.gzip.GZipMiddleware",
-)

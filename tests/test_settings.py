@@ -142,3 +142,33 @@ def test_two_app_processes_share_one_cache_through_redis():
     first = run_python(write, REDIS_URL=REDIS_TEST_URL)
     second = run_python(read, REDIS_URL=REDIS_TEST_URL)
     assert (first.stdout, second.stdout) == ("42\n", "42\n"), first.stderr + second.stderr
+
+
+def _before(order: list[str], first: str, then: str) -> bool:
+    return order.index(first) < order.index(then)
+
+
+def test_the_middleware_runs_in_the_order_each_one_needs(settings):
+    order = settings.MIDDLEWARE
+    assert order[:2] == [
+        "ops.middleware.RequestLogMiddleware",
+        "ops.middleware.HealthCheckMiddleware",
+    ]
+    assert order[-1] == "axes.middleware.AxesMiddleware"
+    needs = [
+        ("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware"),
+        ("whitenoise.middleware.WhiteNoiseMiddleware", "django.middleware.gzip.GZipMiddleware"),
+        ("csp.middleware.CSPMiddleware", "corsheaders.middleware.CorsMiddleware"),
+        ("corsheaders.middleware.CorsMiddleware", "ops.replica.ReplicaMiddleware"),
+        ("ops.replica.ReplicaMiddleware", "companies.api.middleware.KeptResponseMiddleware"),
+        ("companies.api.middleware.KeptResponseMiddleware",
+         "django.contrib.sessions.middleware.SessionMiddleware"),
+        ("django.contrib.sessions.middleware.SessionMiddleware",
+         "django.middleware.locale.LocaleMiddleware"),
+        ("django.middleware.locale.LocaleMiddleware", "django.middleware.common.CommonMiddleware"),
+        ("django.contrib.auth.middleware.AuthenticationMiddleware",
+         "simple_history.middleware.HistoryRequestMiddleware"),
+    ]  # fmt: skip
+    for first, then in needs:
+        assert _before(order, first, then), (first, then)
+    assert len(order) == len(set(order))

@@ -110,24 +110,6 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
-class CSPSurfaceMiddleware:
-    """Widens the Content Security Policy where third-party templates need it
-    (settings.CSP_SURFACE_UPDATES, by path prefix); placed inside CSPMiddleware."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        for prefix, update in settings.CSP_SURFACE_UPDATES.items():
-            if request.path_info.startswith(prefix):
-                merged = dict(getattr(response, "_csp_update", None) or {})
-                for directive, sources in update.items():
-                    merged[directive] = [*merged.get(directive, []), *sources]
-                response._csp_update = merged
-        return response
-
-
 class DatabaseUnavailableMiddleware:
     """A view that finds the database unreachable answers 503 with Retry-After (JSON for
     the API, a page otherwise) and one log line, instead of a 500 with a traceback.

@@ -36,7 +36,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before it.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with the park's site (park/admin.py).
+    "park.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,7 +71,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The Content Security Policy header on every response, the early answers included.
     "csp.middleware.CSPMiddleware",
-    "ops.middleware.CSPSurfaceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files from precompressed copies. Django's gzip
     # pads each response at random, which defeats BREACH's length comparisons.
@@ -371,13 +371,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-# Third-party templates (the admin, history, import/export and Swagger UI) carry inline
-# styles; scripts stay strict.
-CSP_SURFACE_UPDATES = {
-    "/admin/": {"style-src": ["'unsafe-inline'"]},
-    "/api/docs/": {"style-src": ["'unsafe-inline'"]},
-}
-
 # django-modeltranslation's admin tabs would load jQuery UI from a CDN: serve a copy.
 JQUERY_UI_URL = "ops/vendor/jquery-ui/jquery-ui.min.js"
 

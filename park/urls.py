@@ -4,14 +4,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from companies import views as pages
 from companies.sitemaps import SITEMAPS
-
-admin.site.site_header = _("China–Belarus Industrial Park · register")
-admin.site.site_title = _("Park register")
+from park.admin import admin_policy
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -27,8 +24,13 @@ urlpatterns = [
     ),
     path("api/v1/", include("companies.api.urls")),
     path("", include("companies.urls_data")),
-    # Swagger UI as a page and a script (?script=), so that no inline script runs.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
+    # Swagger UI as a page and a script (?script=), so that no inline script runs; its
+    # page carries inline styles, as the admin's do.
+    path(
+        "api/docs/",
+        admin_policy(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns += i18n_patterns(path("", include("companies.urls")))

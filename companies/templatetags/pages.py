@@ -126,18 +126,6 @@ def language_links(context) -> list[dict]:
     ]
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (None removes one)."""
-    query = context["request"].GET.copy()
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value is not None:
-            query[name] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 @register.simple_tag
 def company_rows(rows: list[dict]) -> str:
     """The <tr>s of a company table (includes/company_table.html) from the rows of

@@ -90,6 +90,14 @@ class InlineVersionedForm(VersionedForm):
 class VersionedInlineFormSet(BaseInlineFormSet):
     """Inline rows marked for deletion are checked too (a formset ignores their errors)."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A table shows each help text once, in its column's header
+        # (templates/admin/edit_inline/tabular.html), which every row's field points to.
+        for name, field in form.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self.prefix}-{name}-helptext"
+
     def clean(self):
         super().clean()
         for form in self.forms:

@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 from . import imports, selectors, services
 from .models import Company, FigureChange, FigureSnapshot, Report, Sector
 from .resources import ClaimResource
+from .text import name_key
 
 SNAPSHOT_DAY = date(2021, 6, 30)
 SEED = 20210630
@@ -500,6 +501,7 @@ def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, 
                 latest[f"{figure}_source"] = report["source"]
     company = {
         "name": name,
+        "name_key": name_key(name),
         "slug": f"synthetic-{index + 1:07d}",
         "legal_name": f"{name} LLC",
         "country": country,

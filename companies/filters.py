@@ -25,9 +25,10 @@ from drf_spectacular.utils import extend_schema_field
 from . import params, selectors
 from .blank import is_blank
 from .models import SEARCHED_FIELDS, Company, Sector
+from .validators import EARLIEST_REPORT
 
 # The earliest day the register can answer for: no report is dated before it.
-EARLIEST_DAY = date(2010, 1, 1)
+EARLIEST_DAY = EARLIEST_REPORT
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .validators import validate_not_in_future
+from .text import NameField, NameKeyField, name_key, validate_line, validate_lines
+from .validators import validate_not_in_future, validate_report_date, validate_residence_date
 
 # Amounts are US dollars with cents; 16 digits hold up to 99 trillion.
 # The columns that search (`q`) reads, each with the short name of its index.
@@ -38,7 +39,7 @@ class Sector(models.Model):
     Its name is translated, and its history recorded, in translation.py."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = NameField(_("name"), max_length=120)
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised by every change.")
     )
@@ -82,6 +83,9 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(resident_since__lte=day).exclude(exited_on__lte=day)
 
 
+NAME_TAKEN = _("A company with this name already exists.")
+
+
 class Company(models.Model):
     """A resident of the park, an applicant for residence, or a former resident.
 
@@ -98,7 +102,11 @@ class Company(models.Model):
         RESIDENT = "resident", _("Resident")
         EXITED = "exited", _("Exited")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = NameField(_("name"), max_length=200)
+    name_key = NameKeyField(
+        _("name as compared"),
+        help_text=_("The name normalised and case-folded: no two companies share it."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=220,
@@ -106,7 +114,7 @@ class Company(models.Model):
         blank=True,
         help_text=_("The company's address in URLs; filled in from the name when left empty."),
     )
-    legal_name = models.CharField(_("legal name"), max_length=300, blank=True)
+    legal_name = NameField(_("legal name"), max_length=300, blank=True)
     country = CountryField(
         _("country"), help_text=_("Country of origin of the company's main investor.")
     )
@@ -123,18 +131,18 @@ class Company(models.Model):
         _("resident since"),
         null=True,
         blank=True,
-        validators=[validate_not_in_future],
+        validators=[validate_residence_date, validate_not_in_future],
         help_text=_("Date of registration as a resident; empty for applicants."),
     )
     exited_on = models.DateField(
         _("exited on"),
         null=True,
         blank=True,
-        validators=[validate_not_in_future],
+        validators=[validate_residence_date, validate_not_in_future],
         help_text=_("Only for companies that exited."),
     )
-    exit_reason = models.TextField(_("exit reason"), blank=True)
-    description = models.TextField(_("short description"), blank=True)
+    exit_reason = models.TextField(_("exit reason"), blank=True, validators=[validate_lines])
+    description = models.TextField(_("short description"), blank=True, validators=[validate_lines])
     website = models.URLField(_("website"), blank=True)
     is_published = models.BooleanField(
         _("published"), default=False, help_text=_("Drafts are visible to editors only.")
@@ -187,9 +195,9 @@ class Company(models.Model):
         ordering = [Lower("name")]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
-                name="company_name_unique_ci",
-                violation_error_message=_("A company with this name already exists."),
+                fields=["name_key"],
+                name="company_name_key_unique",
+                violation_error_message=NAME_TAKEN,
             ),
             models.CheckConstraint(
                 condition=Q(status="applicant", resident_since__isnull=True)
@@ -271,6 +279,25 @@ class Company(models.Model):
     def get_absolute_url(self):
         return reverse("companies:company-detail", kwargs={"slug": self.slug})
 
+    def validate_constraints(self, exclude=None):
+        # The key's uniqueness is the name's: the error names `name`, the field people
+        # edit (a form never shows the key, and would otherwise skip its check).
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().validate_constraints(exclude=exclude | {"name_key"})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "name" not in exclude and self.name_taken():
+            errors.setdefault("name", []).append(ValidationError(NAME_TAKEN, code="unique"))
+        if errors:
+            raise ValidationError(errors)
+
+    def name_taken(self) -> bool:
+        """Whether another company has a name that reads as this one (see text.name_key)."""
+        others = Company.objects.filter(name_key=name_key(self.name or ""))
+        return others.exclude(pk=self.pk).exists() if self.pk else others.exists()
+
     def clean(self):
         super().clean()
         if self.status == self.Status.EXITED and not self.exit_reason.strip():
@@ -293,7 +320,7 @@ class Report(models.Model):
     )
     reported_on = models.DateField(
         _("as of"),
-        validators=[validate_not_in_future],
+        validators=[validate_report_date, validate_not_in_future],
         help_text=_("The date the figures are for; not in the future."),
     )
     declared_investment = models.DecimalField(
@@ -314,7 +341,10 @@ class Report(models.Model):
         _("direct jobs"), null=True, blank=True, help_text=_("Headcount.")
     )
     source = models.CharField(
-        _("source"), max_length=500, help_text=_("The document or URL the figures come from.")
+        _("source"),
+        max_length=500,
+        validators=[validate_line],
+        help_text=_("The document or URL the figures come from."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -404,17 +434,22 @@ class Claim(models.Model):
     statement = models.TextField(
         _("statement"),
         blank=True,
+        validators=[validate_lines],
         help_text=_(
             "The statement as published, if it is quoted; the figures say what it states."
         ),
     )
-    claimed_on = models.DateField(_("date"), help_text=_("The date the statement speaks of."))
+    claimed_on = models.DateField(
+        _("date"),
+        validators=[validate_report_date, validate_not_in_future],
+        help_text=_("The date the statement speaks of."),
+    )
     date_is_approximate = models.BooleanField(
         _("approximate date"),
         default=False,
         help_text=_("The source gives only a month, a season or “the end of the year”."),
     )
-    speaker = models.CharField(
+    speaker = NameField(
         _("speaker"),
         max_length=200,
         help_text=_("Who made the statement, and where it was published."),
@@ -423,6 +458,7 @@ class Claim(models.Model):
         _("source"),
         max_length=500,
         blank=True,
+        validators=[validate_line],
         help_text=_("The address of the publication; empty where none was found."),
     )
     companies = models.PositiveIntegerField(_("companies"), null=True, blank=True)

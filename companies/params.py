@@ -9,7 +9,6 @@ submits `country=`).
 """
 
 import re
-import unicodedata
 from datetime import UTC
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from django.utils.translation import ngettext_lazy
 from django_filters.fields import IsoDateTimeField
 
 from .blank import is_blank
+from .text import validate_line
 
 # The bounds of one request's query string.
 MAX_VALUES = 50  # values of all parameters together
@@ -64,23 +64,6 @@ def query_problems(query: QueryDict, *, single: frozenset[str]) -> dict[str, lis
     return problems
 
 
-def control_character(value: str) -> str | None:
-    """The first control, format (zero-width, bidi), surrogate or private-use character
-    of `value`, written U+XXXX, if any."""
-    for character in value:
-        if unicodedata.category(character) in ("Cc", "Cf", "Cs", "Co"):
-            return f"U+{ord(character):04X}"
-    return None
-
-
-def validate_text(value: str) -> None:
-    """Refuse text with control characters (a NUL cannot even reach PostgreSQL)."""
-    if isinstance(value, str) and (code := control_character(value)):
-        raise ValidationError(
-            _("Remove the control character %(code)s."), code="control", params={"code": code}
-        )
-
-
 def validate_length(value: str) -> None:
     if isinstance(value, str) and len(value) > MAX_LENGTH:
         raise ValidationError(
@@ -102,7 +85,7 @@ def whole_number(raw: str) -> int | None:
 class SearchField(forms.CharField):
     """Words to search for: at most MAX_LENGTH characters and MAX_WORDS words."""
 
-    default_validators = [validate_length, validate_text]
+    default_validators = [validate_length, validate_line]
 
     def validate(self, value):
         super().validate(value)
@@ -129,7 +112,7 @@ class BoundedChoicesMixin:
         for item in values:
             if isinstance(item, str):
                 validate_length(item)
-                validate_text(item)
+                validate_line(item)
         return super().clean(value)
 
 

@@ -28,10 +28,11 @@ from . import params, services
 from .blank import is_blank, same
 from .models import Claim, Company, ImportRecord, Report, Sector
 from .spreadsheets import spreadsheet_safe, spreadsheet_unquote
+from .text import name_normalise
 
 # history_change_reason is a CharField(max_length=100).
 CHANGE_REASON_MAX = 100
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class TextWidget(widgets.CharWidget):
@@ -49,6 +50,15 @@ class TextWidget(widgets.CharWidget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+
+class NameWidget(TextWidget):
+    """A name, read as it is stored (text.name_normalise): a cell differing only in its
+    spaces names the same record and changes nothing."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        return value if value is None else name_normalise(value)
 
 
 class DateWidget(widgets.Widget):
@@ -519,8 +529,8 @@ class CompanyResource(RegisterResource):
     key_description = gettext_lazy("slug")
 
     slug = column("slug", TextWidget())
-    name = column("name", TextWidget())
-    legal_name = column("legal_name", TextWidget())
+    name = column("name", NameWidget())
+    legal_name = column("legal_name", NameWidget())
     country = column("country", TextWidget())
     sector = column("sector", SlugWidget(Sector))
     status = column("status", TextWidget())
@@ -678,13 +688,13 @@ class ClaimResource(RegisterResource):
     reference = fields.Field(
         attribute="is_reference", column_name="reference", widget=BooleanWidget()
     )
-    speaker = fields.Field(attribute="speaker_en", column_name="speaker", widget=TextWidget())
+    speaker = fields.Field(attribute="speaker_en", column_name="speaker", widget=NameWidget())
     source = fields.Field(attribute="source_en", column_name="source", widget=TextWidget())
     statement_en = column("statement_en", TextWidget())
     statement_ru = column("statement_ru", TextWidget(null=True))
     statement_zh_hans = column("statement_zh_hans", TextWidget(null=True))
-    speaker_ru = column("speaker_ru", TextWidget(null=True))
-    speaker_zh_hans = column("speaker_zh_hans", TextWidget(null=True))
+    speaker_ru = column("speaker_ru", NameWidget(null=True))
+    speaker_zh_hans = column("speaker_zh_hans", NameWidget(null=True))
     source_ru = column("source_ru", TextWidget(null=True))
     source_zh_hans = column("source_zh_hans", TextWidget(null=True))
     is_published = column("is_published", BooleanWidget())

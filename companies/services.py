@@ -26,6 +26,7 @@ from .models import (
     RegisterRevision,
     Report,
 )
+from .text import NameField
 
 EDITORS_GROUP = "Editors"
 # What editors manage: the register itself, never users or groups.
@@ -91,8 +92,18 @@ def _changed_by(*, record: models.Model, version: int) -> list[str]:
 
 
 def _changes(*, record: models.Model, fields: dict) -> list[str]:
-    """The names of `fields` whose value differs from the record's."""
-    return [name for name, value in fields.items() if not same(getattr(record, name), value)]
+    """The names of `fields` whose value, as it would be stored, differs from the record's
+    (a name differing only in its spaces is the same name)."""
+    return [
+        name
+        for name, value in fields.items()
+        if not same(getattr(record, name), _as_stored(record, name, value))
+    ]
+
+
+def _as_stored(record: models.Model, name: str, value):
+    field = record._meta.get_field(name)
+    return field.to_python(value) if isinstance(field, NameField) else value
 
 
 def register_lock() -> RegisterRevision:

@@ -300,15 +300,6 @@ class CompanyWriteSerializer(StrictModelSerializer):
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}}
 
-    def validate_name(self, value):
-        # The database refuses the clash too, but without naming the field.
-        others = Company.objects.filter(name__iexact=value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(_("A company with this name already exists."))
-        return value
-
 
 # --- Reports --------------------------------------------------------------------------
 

@@ -1,0 +1,306 @@
+"""Names compared as people read them, and values never silently coerced, on every way
+in: the API (create and update), the admin's add form, `manage.py import_register` and
+the admin's import.
+
+A name is stored normalised (NFC, surrounding and repeated spaces removed); a name that
+reads as an existing one (differing in case, spaces, composition or character width) is
+refused as a duplicate; control, zero-width and bidi characters are refused naming the
+character. `1_000`, `1e5`, full-width digits and "7" are not numbers; dates before the
+park (or before any figures) are refused with the bound in the message. A refusal
+writes nothing."""
+
+import io
+from functools import partial
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from companies.models import Company, Sector
+from tests.factories import CompanyFactory, SectorFactory
+from tests.sheets import company_row, csv_bytes, register_dump, report_row, xlsx_bytes
+from tests.test_import_claims import claim_row
+
+LIST = "/api/v1/companies/"
+ADD = reverse("admin:companies_company_add")
+DUPLICATE = "A company with this name already exists."
+REFUSED = "Remove the character {}: control, invisible and direction-changing characters"
+
+# A hostile name -> what becomes of it: ("stored", the stored name), ("duplicate",) of
+# "Sozh Electronics" or "Café Sozh", or ("refused", the character named).
+NAMES = {
+    "trailing space": ("Sozh Electronics ", ("duplicate",)),
+    "double inner space": ("Sozh  Electronics", ("duplicate",)),
+    "other case": ("SOZH electronics", ("duplicate",)),
+    "full-width look-alike": ("\uff33\uff4f\uff5a\uff48 Electronics", ("duplicate",)),
+    "decomposed é (NFD)": ("Cafe\u0301 Sozh", ("duplicate",)),
+    "unusual spaces": ("\u00a0Neman\u3000 Optics ", ("stored", "Neman Optics")),
+    "decomposed é, new": ("Ne\u0301man Optics", ("stored", "N\u00e9man Optics")),
+    "zero-width space": ("Sozh\u200bElectronics", ("refused", "U+200B ZERO WIDTH SPACE")),
+    "right-to-left override": (
+        "Sozh \u202eElectronics",
+        ("refused", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ),
+    "byte order mark": ("\ufeffNeman Optics", ("refused", "U+FEFF ZERO WIDTH NO-BREAK SPACE")),
+    "control character": ("Sozh\x07Electronics", ("refused", "U+0007")),
+    "line break": ("Sozh\nElectronics", ("refused", "U+000A")),
+}
+
+
+@pytest.fixture
+def sector(db):
+    return SectorFactory(slug="electronics")
+
+
+@pytest.fixture
+def existing(sector):
+    """Two companies whose names the hostile ones imitate, and one each surface renames."""
+    CompanyFactory(name="Sozh Electronics", slug="sozh", sector=sector)
+    CompanyFactory(name="Caf\u00e9 Sozh", slug="cafe-sozh", sector=sector)
+    return CompanyFactory(name="Neman Logistics", slug="neman", sector=sector)
+
+
+# --- The surfaces: each writes a name and answers the messages given on `name` ----------
+
+
+def api_create(client, name):
+    body = {
+        "name": name,
+        "slug": "hostile",
+        "country": "BY",
+        "sector": "electronics",
+        "status": "resident",
+        "resident_since": "2020-02-03",
+    }
+    response = client["api"].post(LIST, body, format="json")
+    assert response.status_code in (201, 400), response.content
+    return response.json().get("name") if response.status_code == 400 else []
+
+
+def api_update(client, name):
+    response = client["api"].patch(f"{LIST}neman/", {"name": name}, format="json")
+    assert response.status_code in (200, 400), response.content
+    return response.json().get("name") if response.status_code == 400 else []
+
+
+def admin_add(client, name):
+    response = client["admin"].post(ADD, admin_form(name=name, slug="hostile"))
+    if response.status_code == 302:
+        return []
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors.get("name", ["(no error on name)"])
+
+
+def command_import(client, name, tmp_path):
+    path = tmp_path / "companies.csv"
+    path.write_bytes(csv_bytes([company_row(slug="hostile", name=name, sector="electronics")]))
+    try:
+        call_command("import_register", str(path), verbosity=0, stderr=client["stderr"])
+    except CommandError:
+        lines = client["stderr"].getvalue().splitlines()
+        prefix = "companies.csv: line 2, name: "
+        return [line.removeprefix(prefix) for line in lines if line.startswith(prefix)] or lines
+    return []
+
+
+def admin_import(client, name):
+    content = csv_bytes([company_row(slug="hostile", name=name, sector="electronics")])
+    response = client["admin"].post(
+        reverse("admin:companies_company_import"),
+        {"format": "0", "import_file": SimpleUploadedFile("companies.csv", content)},
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    if not result.problems:
+        # The preview wrote nothing; confirming it does.
+        form = response.context["confirm_form"]
+        data = {field: form[field].value() for field in form.fields}
+        confirmed = client["admin"].post(reverse("admin:companies_company_process_import"), data)
+        assert confirmed.status_code == 302
+        return []
+    return [p.message for p in result.problems if p.line == 2 and p.column == "name"] or [
+        str(p) for p in result.problems
+    ]
+
+
+SURFACES = {
+    "api create": lambda client, name, tmp_path: api_create(client, name),
+    "api update": lambda client, name, tmp_path: api_update(client, name),
+    "admin add form": lambda client, name, tmp_path: admin_add(client, name),
+    "import_register": command_import,
+    "admin import": lambda client, name, tmp_path: admin_import(client, name),
+}
+
+
+def admin_form(**values) -> dict:
+    data = {
+        "name": "Svisloch Photonics",
+        "slug": "svisloch-photonics",
+        "legal_name": "",
+        "country": "BY",
+        "sector": Sector.objects.get(slug="electronics").pk,
+        "website": "",
+        "status": "resident",
+        "resident_since": "2019-04-01",
+        "exited_on": "",
+        "exit_reason": "",
+        "description_en": "",
+        "description_ru": "",
+        "description_zh_hans": "",
+        "reports-TOTAL_FORMS": "0",
+        "reports-INITIAL_FORMS": "0",
+        "reports-MIN_NUM_FORMS": "0",
+        "reports-MAX_NUM_FORMS": "1000",
+    }
+    data.update(values)
+    return data
+
+
+@pytest.fixture
+def clients(editor_client, editor_api):
+    return {"api": editor_api, "admin": editor_client, "stderr": io.StringIO()}
+
+
+def written_name(surface: str) -> str | None:
+    """The name the surface's write left, if it wrote one."""
+    if surface == "api update":
+        return Company.objects.get(slug="neman").name
+    company = Company.objects.filter(slug="hostile").first()
+    return company and company.name
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("variant", NAMES)
+def test_a_hostile_name_is_stored_normalised_or_refused_naming_the_field(
+    existing, clients, tmp_path, surface, variant
+):
+    name, outcome = NAMES[variant]
+    before = register_dump()
+
+    messages = SURFACES[surface](clients, name, tmp_path)
+
+    if outcome[0] == "stored":
+        assert messages == []
+        assert written_name(surface) == outcome[1]
+        return
+    expected = DUPLICATE if outcome[0] == "duplicate" else REFUSED.format(outcome[1])
+    assert len(messages) == 1, messages
+    assert messages[0].startswith(expected), messages
+    assert register_dump() == before
+
+
+# --- Numbers: nothing is silently coerced ----------------------------------------------
+
+# A number cell or field as written -> the field it is given in. JSON text, so that 1e5
+# is an exponent number and "7" a string.
+NUMBERS = [
+    ("direct_jobs", '"1_000"'),
+    ("direct_jobs", "1e5"),
+    ("direct_jobs", '"\uff11\uff12\uff13"'),
+    ("direct_jobs", '"7"'),
+    ("declared_investment", '"1_000"'),
+    ("declared_investment", "1e5"),
+    ("declared_investment", '"1e5"'),
+    ("declared_investment", '"\uff11\uff12\uff13"'),
+]
+
+
+@pytest.mark.parametrize(("field", "text"), NUMBERS)
+def test_a_number_in_another_notation_is_a_400_naming_the_field(editor_api, existing, field, text):
+    before = register_dump()
+    response = editor_api.post(
+        f"{LIST}neman/reports/",
+        f'{{"reported_on": "2021-12-31", "source": "AR", "{field}": {text}}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [field]
+    assert register_dump() == before
+
+
+@pytest.mark.parametrize("cell", ["1_000", "1e5", "\uff11\uff12\uff13", "1,000"])
+@pytest.mark.parametrize("column", ["direct_jobs", "declared_investment"])
+@pytest.mark.parametrize("name", ["reports.csv", "reports.xlsx"])
+def test_a_number_cell_in_another_notation_refuses_its_row(existing, tmp_path, name, column, cell):
+    # A text cell of a workbook, as a spreadsheet keeps what it cannot read as a number.
+    build = csv_bytes if name.endswith(".csv") else partial(xlsx_bytes, native=False)
+    path = tmp_path / name
+    rows = [
+        report_row(company="neman"),
+        report_row(company="neman", reported_on="2021-12-31", **{column: cell}),
+    ]
+    path.write_bytes(build(rows))
+    before, stderr = register_dump(), io.StringIO()
+
+    with pytest.raises(CommandError, match="refused; nothing was imported"):
+        call_command("import_register", str(path), verbosity=0, stderr=stderr)
+
+    errors = [line for line in stderr.getvalue().splitlines() if ": line " in line]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{path.name}: line 3, {column}: Enter a number such as")
+    assert register_dump() == before
+
+
+# --- Dates before the park -------------------------------------------------------------
+
+RESIDENCE_BOUND = "The date cannot be before 2012-06-01, when the park was established."
+REPORT_BOUND = "The date cannot be before 2010-01-01: the register has no figures so old."
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2011-12-31", "2012-05-31"])
+def test_a_residence_before_the_park_is_refused_on_every_surface(
+    existing, clients, editor_api, tmp_path, day
+):
+    before = register_dump()
+    body = {"name": "Early", "slug": "early", "country": "BY", "sector": "electronics",
+            "status": "resident", "resident_since": day}  # fmt: skip
+    response = editor_api.post(LIST, body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"resident_since": [RESIDENCE_BOUND]}
+
+    response = clients["admin"].post(
+        ADD, admin_form(name="Early", slug="early", resident_since=day)
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"resident_since": [RESIDENCE_BOUND]}
+
+    path = tmp_path / "companies.csv"
+    path.write_bytes(csv_bytes([company_row(slug="early", name="Early", resident_since=day)]))
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_register", str(path), verbosity=0, stderr=stderr)
+    assert f"companies.csv: line 2, resident_since: {RESIDENCE_BOUND}" in stderr.getvalue()
+    assert register_dump() == before
+
+
+def test_the_first_day_of_the_park_is_a_residence(existing, editor_api):
+    body = {"name": "Early", "slug": "early", "country": "BY", "sector": "electronics",
+            "status": "resident", "resident_since": "2012-06-01"}  # fmt: skip
+    assert editor_api.post(LIST, body, format="json").status_code == 201
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2009-12-31"])
+def test_figures_or_claims_before_2010_are_refused_on_every_surface(
+    existing, editor_api, tmp_path, day
+):
+    before = register_dump()
+    body = {"reported_on": day, "direct_jobs": 3, "source": "AR"}
+    response = editor_api.post(f"{LIST}neman/reports/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"reported_on": [REPORT_BOUND]}
+
+    path = tmp_path / "reports.csv"
+    path.write_bytes(csv_bytes([report_row(company="neman", reported_on=day)]))
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_register", str(path), verbosity=0, stderr=stderr)
+    assert f"reports.csv: line 2, reported_on: {REPORT_BOUND}" in stderr.getvalue()
+
+    path = tmp_path / "claims.csv"
+    path.write_bytes(csv_bytes([claim_row(claimed_on=day)]))
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_register", str(path), verbosity=0, stderr=stderr)
+    assert f"claims.csv: line 2, claimed_on: {REPORT_BOUND}" in stderr.getvalue()
+    assert register_dump() == before

@@ -234,6 +234,11 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        # nginx's own account of a 502 (which upstream, what it did) outlives the run.
+        log = self.folder / "error.log"
+        if log.exists():
+            (ROOT / "artifacts").mkdir(exist_ok=True)
+            shutil.copyfile(log, ROOT / "artifacts" / f"nginx-{self.port}-error.log")
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -362,8 +362,11 @@ class RegisterResource(resources.ModelResource):
                 result = self.get_result_class()()
                 result.problems = problems
             else:
-                # Figures are refreshed once per company, after the last row.
-                with services.refresh_deferred():
+                # Every row is written through one RegisterWrite: figures refreshed and
+                # the ledger's difference taken once per company, after the last row.
+                user = kwargs.get("user")
+                user = user if user is not None and user.is_authenticated else None
+                with services.register_write(user=user) as self._write:
                     result = super().import_data(
                         dataset,
                         dry_run=dry_run,
@@ -502,6 +505,9 @@ class RegisterResource(resources.ModelResource):
                     )
                 )
         return not new_record and not self._changes
+
+    def do_instance_save(self, instance, is_create):
+        self._write.save(instance, force_insert=is_create)
 
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")

@@ -1,11 +1,13 @@
 """Writes that must keep the register consistent.
 
-Every surface (admin, API, import, commands) changes data through these functions or
-through model saves whose signals call them (see signals.py), so the derived figures
-on Company and the register revision are right whichever way a change arrives.
+Every surface (admin, API, import, commands) changes companies and reports through these
+functions: each write goes through a RegisterWrite (register_write), which keeps, in the
+write's transaction, the companies' current figures, the figure ledger and the removals
+feed. The register revision rises on every save or delete of a register model, however
+it arrives (signals.py).
 """
 
-import contextvars
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -130,17 +132,106 @@ def _locked(model: type[models.Model], pk: int, expected_version: int | None) ->
     return record
 
 
-@transaction.atomic
+class RegisterWrite:
+    """Saves and deletes of companies and reports, and what follows them.
+
+    Before a company or report is first written, its companies' ledger changes are read;
+    at `finish`, the figures of the companies whose reports changed are refreshed (once
+    each), the ledger takes the difference, and a company deleted, unpublished or given
+    another slug has been recorded in the removals feed. Other records are saved as they
+    are. Made by register_write."""
+
+    def __init__(self, *, user=None):
+        self.user = user
+        self.ledger = LedgerWatch(set())
+        self.refresh: set[int] = set()
+
+    def save(self, record: models.Model, **save_options) -> None:
+        if isinstance(record, Company):
+            self._company_save(record, **save_options)
+        elif isinstance(record, Report):
+            self._report_save(record, **save_options)
+        else:
+            record.save(**save_options)
+
+    def delete(self, record: models.Model) -> None:
+        if isinstance(record, Company):
+            self.ledger.add({record.pk})
+            slug, public = record.slug, record.is_published
+            record.delete()
+            company_removal_record(slug=slug, reason=CompanyRemoval.Reason.DELETED, public=public)
+        elif isinstance(record, Report):
+            self._report_companies({record.company_id, *self._stored_company(record)})
+            record.delete()
+        else:
+            record.delete()
+
+    def _company_save(self, company: Company, **save_options) -> None:
+        stored = None
+        if not company._state.adding:
+            self.ledger.add({company.pk})
+            stored = Company.objects.filter(pk=company.pk).values("slug", "is_published").first()
+        company.save(**save_options)
+        self.ledger.add_created({company.pk})
+        if stored is None:
+            return
+        if stored["slug"] != company.slug:
+            company_removal_record(
+                slug=stored["slug"],
+                reason=CompanyRemoval.Reason.RENAMED,
+                public=stored["is_published"],
+            )
+        elif stored["is_published"] and not company.is_published:
+            company_removal_record(
+                slug=company.slug, reason=CompanyRemoval.Reason.UNPUBLISHED, public=True
+            )
+
+    def _report_save(self, report: Report, **save_options) -> None:
+        # A report moved to another company changes the one it leaves too.
+        self._report_companies({report.company_id, *self._stored_company(report)})
+        report.save(**save_options)
+
+    @staticmethod
+    def _stored_company(report: Report) -> list[int]:
+        if report._state.adding or report.pk is None:
+            return []
+        return list(Report.objects.filter(pk=report.pk).values_list("company", flat=True))
+
+    def _report_companies(self, company_ids: set[int]) -> None:
+        self.ledger.add(company_ids)
+        self.refresh |= company_ids
+
+    def finish(self) -> None:
+        for company_id in sorted(self.refresh):
+            company_refresh_figures(company_id=company_id, user=self.user)
+        if self.ledger.company_ids:
+            self.ledger.settle()
+
+
+@contextmanager
+def register_write(*, user=None) -> Iterator[RegisterWrite]:
+    """A transaction that takes the register's lock first and writes through the
+    RegisterWrite it yields; what follows the writes (figures, ledger, removals) is done
+    once at the end of the block. One call writes one record (the services below, the
+    admin) or a whole import (resources.RegisterResource), whose companies are refreshed
+    once each after the last row. A block that raises does nothing more; its transaction
+    is rolled back."""
+    with transaction.atomic():
+        register_lock()
+        write = RegisterWrite(user=user)
+        yield write
+        write.finish()
+
+
 def company_create(*, fields: dict) -> Company:
     """Validate and create a company; raises ValidationError naming the bad fields."""
-    register_lock()
-    company = Company(**fields)
-    company.full_clean()
-    company.save()
+    with register_write() as write:
+        company = Company(**fields)
+        company.full_clean()
+        write.save(company)
     return company
 
 
-@transaction.atomic
 def company_update(
     *, company: Company, fields: dict, expected_version: int | None = None
 ) -> Company:
@@ -148,93 +239,50 @@ def company_update(
 
     With `expected_version`, refuses (StaleWrite) if the company changed since then. A
     write that changes nothing saves nothing: no new version, no history entry."""
-    company = _locked(Company, company.pk, expected_version)
-    if not _changes(record=company, fields=fields):
-        return company
-    for name, value in fields.items():
-        setattr(company, name, value)
-    company.full_clean()
-    company.save()
+    with register_write() as write:
+        company = _locked(Company, company.pk, expected_version)
+        if not _changes(record=company, fields=fields):
+            return company
+        for name, value in fields.items():
+            setattr(company, name, value)
+        company.full_clean()
+        write.save(company)
     return company
 
 
-@transaction.atomic
 def company_delete(*, company: Company, expected_version: int | None = None) -> None:
     """Delete a company and its reports; refuses a stale delete like an update."""
-    _locked(Company, company.pk, expected_version).delete()
+    with register_write() as write:
+        write.delete(_locked(Company, company.pk, expected_version))
 
 
-@transaction.atomic
 def report_create(*, company: Company, fields: dict) -> Report:
     """Validate and create a report; the company's current figures follow."""
-    register_lock()
-    report = Report(company=company, **fields)
-    report.full_clean()
-    report.save()
+    with register_write() as write:
+        report = Report(company=company, **fields)
+        report.full_clean()
+        write.save(report)
     return report
 
 
-@transaction.atomic
 def report_update(*, report: Report, fields: dict, expected_version: int | None = None) -> Report:
     """Validate and apply `fields` to a report, locked; refuses a stale write. A write
     that changes nothing saves nothing."""
-    report = _locked(Report, report.pk, expected_version)
-    if not _changes(record=report, fields=fields):
-        return report
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.full_clean()
-    report.save()
+    with register_write() as write:
+        report = _locked(Report, report.pk, expected_version)
+        if not _changes(record=report, fields=fields):
+            return report
+        for name, value in fields.items():
+            setattr(report, name, value)
+        report.full_clean()
+        write.save(report)
     return report
 
 
-@transaction.atomic
 def report_delete(*, report: Report, expected_version: int | None = None) -> None:
     """Delete a report; the company's current figures follow."""
-    _locked(Report, report.pk, expected_version).delete()
-
-
-class _Deferred:
-    def __init__(self):
-        self.companies: dict[int, object] = {}
-        self.ledger = LedgerWatch(set())
-        self.touched = False
-
-
-# Set inside a refresh_deferred block.
-_deferred: contextvars.ContextVar[_Deferred | None] = contextvars.ContextVar(
-    "deferred_refreshes", default=None
-)
-
-
-@contextmanager
-def refresh_deferred():
-    """Inside the block, report changes queue their company's figure refresh and its
-    ledger changes, and the register revision rises once at the end, instead of after
-    every row (bulk imports: one refresh, one history record and one ledger difference
-    per company). A block that raises refreshes nothing; its transaction is rolled back
-    anyway."""
-    deferred = _Deferred()
-    token = _deferred.set(deferred)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    for company_id, user in deferred.companies.items():
-        company_refresh_figures(company_id=company_id, user=user)
-    deferred.ledger.settle()
-    if deferred.touched:
-        register_touch()
-
-
-def company_figures_changed(*, company_id: int, user=None) -> None:
-    """A report of the company changed: refresh its figures now, or at the end of the
-    refresh_deferred block around this change."""
-    deferred = _deferred.get()
-    if deferred is None:
-        company_refresh_figures(company_id=company_id, user=user)
-    else:
-        deferred.companies.setdefault(company_id, user)
+    with register_write() as write:
+        write.delete(_locked(Report, report.pk, expected_version))
 
 
 def company_refresh_figures(*, company_id: int, user=None) -> bool:
@@ -267,7 +315,7 @@ def companies_refresh_figures(*, companies: QuerySet | None = None) -> int:
     """Recompute the current figures of many companies (default: all), with their
     reports' dates and sources, in one UPDATE.
 
-    For bulk loads, which bypass the per-report signals; returns the rows updated."""
+    For bulk loads, which write without a RegisterWrite; returns the rows updated."""
     today = timezone.localdate()
     companies = Company.objects.all() if companies is None else companies
     columns = {}
@@ -292,10 +340,6 @@ def company_removal_record(*, slug: str, reason: str, public: bool) -> CompanyRe
 
 def register_touch() -> None:
     """Raise the register revision, which invalidates cached figures and ETags."""
-    deferred = _deferred.get()
-    if deferred is not None:
-        deferred.touched = True
-        return
     now = timezone.now()
     if not RegisterRevision.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
         RegisterRevision.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
@@ -304,11 +348,10 @@ def register_touch() -> None:
 # --- The figure ledger ----------------------------------------------------------------
 #
 # Every write that can change a total (a company's residence, exit, country, sector,
-# published flag or deletion; a report's creation, change or deletion) goes through
-# model saves and deletes, whose signals call ledger_watch before and ledger_settle after
-# the write: the ledger then takes the difference of the companies' changes
-# (selectors.ledger_changes_sql), in the write's transaction. Bulk loads, which bypass
-# the signals, call ledger_companies_added.
+# published flag or deletion; a report's creation, change or deletion) goes through a
+# RegisterWrite, whose LedgerWatch reads the companies' changes before the write and
+# applies the difference after it (selectors.ledger_changes_sql), in the write's
+# transaction. Bulk loads, which write without one, call ledger_companies_added.
 
 # Above this many changed (day, group) rows, a write rebuilds the later snapshots in one
 # statement rather than updating them row by row (imports, bulk loads).
@@ -345,32 +388,6 @@ class LedgerWatch:
 
 def _plus(a: tuple | None, b: tuple) -> tuple:
     return b if a is None else tuple(x + y for x, y in zip(a, b, strict=True))
-
-
-def ledger_watch(*, company_ids: set[int]) -> LedgerWatch | None:
-    """Before a write to these companies or their reports: their ledger changes now.
-
-    Inside a refresh_deferred block the block keeps them (once per company, until its
-    end) and this returns None."""
-    company_ids = {pk for pk in company_ids if pk is not None}
-    deferred = _deferred.get()
-    if deferred is not None:
-        deferred.ledger.add(company_ids)
-        return None
-    return LedgerWatch(company_ids)
-
-
-def ledger_settle(*, watch: LedgerWatch | None, company_ids: set[int]) -> None:
-    """After the write: the ledger takes the difference (at the end of a refresh_deferred
-    block, for every company written in it). `company_ids` may name created companies."""
-    deferred = _deferred.get()
-    if deferred is not None:
-        deferred.ledger.add_created(company_ids)
-        return
-    if watch is None:
-        watch = LedgerWatch(set())
-    watch.add_created(company_ids)
-    watch.settle()
 
 
 def ledger_companies_added(*, company_ids: list[int]) -> None:
@@ -603,17 +620,16 @@ def ledger_rebuild() -> None:
     ledger_cluster()
 
 
-@transaction.atomic
-def companies_set_published(*, companies: QuerySet, published: bool) -> int:
+def companies_set_published(*, companies: QuerySet, published: bool, user=None) -> int:
     """Publish or unpublish companies one by one, so that each change enters the history.
 
     Returns how many companies changed."""
-    register_lock()
     changed = 0
-    for company in companies.select_for_update().exclude(is_published=published):
-        company.is_published = published
-        company.save(update_fields=["is_published", "version", "updated_at"])
-        changed += 1
+    with register_write(user=user) as write:
+        for company in companies.select_for_update().exclude(is_published=published):
+            company.is_published = published
+            write.save(company, update_fields=["is_published", "version", "updated_at"])
+            changed += 1
     return changed
 
 

@@ -1,4 +1,7 @@
-"""Factories for the register's models; each builds a valid, published object by default."""
+"""Factories for the register's models; each builds a valid, published object by default.
+
+Companies and reports are written through the services' RegisterWrite, as every surface
+writes them, so that their figures, the ledger and the removals feed follow."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,7 +10,20 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import translation
 
+from companies import services
 from companies.models import Claim, Company, Report, Sector
+
+
+class RegisterWriteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        record = model_class(*args, **kwargs)
+        with services.register_write() as write:
+            write.save(record)
+        return record
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
@@ -21,7 +37,7 @@ class SectorFactory(factory.django.DjangoModelFactory):
     name_zh_hans = factory.Sequence(lambda n: f"行业 {n}")
 
 
-class CompanyFactory(factory.django.DjangoModelFactory):
+class CompanyFactory(RegisterWriteFactory):
     class Meta:
         model = Company
 
@@ -41,7 +57,7 @@ class CompanyFactory(factory.django.DjangoModelFactory):
         applicant = factory.Trait(status=Company.Status.APPLICANT, resident_since=None)
 
 
-class ReportFactory(factory.django.DjangoModelFactory):
+class ReportFactory(RegisterWriteFactory):
     class Meta:
         model = Report
 

@@ -33,8 +33,12 @@ def test_saving_a_published_company_unchanged_or_publishing_it_records_nothing()
     assert removals() == []
 
 
-def test_a_queryset_delete_records_each_company():
-    CompanyFactory(slug="a")
-    CompanyFactory(slug="b", is_published=False)
-    Company.objects.all().delete()
+def test_the_admins_bulk_delete_records_each_company(editor_client):
+    selected = [CompanyFactory(slug="a").pk, CompanyFactory(slug="b", is_published=False).pk]
+    response = editor_client.post(
+        "/admin/companies/company/",
+        {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Company.objects.exists()
     assert sorted(removals()) == [("a", "deleted", True), ("b", "deleted", False)]

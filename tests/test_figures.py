@@ -141,7 +141,7 @@ def test_saving_and_deleting_a_report_refreshes_the_current_figures(register):
     report = ReportFactory(company=alpha, reported_on=date(2021, 3, 1), direct_jobs=40)
     alpha.refresh_from_db()
     assert alpha.direct_jobs == 40
-    report.delete()
+    services.report_delete(report=report)
     alpha.refresh_from_db()
     assert alpha.direct_jobs == 20
 

@@ -122,7 +122,9 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
 
     @admin.action(description=_("Publish selected companies"), permissions=("change",))
     def publish(self, request, queryset):
-        changed = services.companies_set_published(companies=queryset, published=True)
+        changed = services.companies_set_published(
+            companies=queryset, published=True, user=request.user
+        )
         self.message_user(
             request,
             ngettext("%d company published.", "%d companies published.", changed) % changed,
@@ -131,7 +133,9 @@ class CompanyAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslation
 
     @admin.action(description=_("Unpublish selected companies"), permissions=("change",))
     def unpublish(self, request, queryset):
-        changed = services.companies_set_published(companies=queryset, published=False)
+        changed = services.companies_set_published(
+            companies=queryset, published=False, user=request.user
+        )
         self.message_user(
             request,
             ngettext("%d company unpublished.", "%d companies unpublished.", changed) % changed,

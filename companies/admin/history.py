@@ -20,7 +20,8 @@ from companies.blank import is_blank
 from companies.resources import CHANGE_REASON_MAX
 
 from .formatting import figure_display
-from .versioning import register_write, stale_delete_refusal
+from .versioning import register_transaction, stale_delete_refusal
+from .writes import ServiceWritesAdmin
 
 
 class ReadableHistory(HistoricalRecordContextHelper):
@@ -52,7 +53,7 @@ def readable_value(field, value) -> str:
     return str(value)
 
 
-class RegisterHistoryAdmin(SimpleHistoryAdmin):
+class RegisterHistoryAdmin(ServiceWritesAdmin, SimpleHistoryAdmin):
     """History with readable diffs, and restores that are safe like any other save."""
 
     delete_confirmation_template = "admin/companies/delete_confirmation.html"
@@ -104,7 +105,7 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with register_write(self.model):
+        with register_transaction(self.model):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -137,7 +138,7 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
         }
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
-        with register_write(self.model):
+        with register_transaction(self.model):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _restores(self, request, *, current, version) -> list[tuple[str, str, str]]:
@@ -156,7 +157,7 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         if request.method != "POST":
             return super().delete_view(request, object_id, extra_context)
-        with register_write(self.model):
+        with register_transaction(self.model):
             record = self.get_object(request, unquote(object_id))
             if record is not None and request.POST.get("post"):
                 refusal = stale_delete_refusal(record, request.POST.get("loaded_version"))
@@ -167,5 +168,5 @@ class RegisterHistoryAdmin(SimpleHistoryAdmin):
             return super().delete_view(request, object_id, extra_context)
 
     def delete_queryset(self, request, queryset):
-        with register_write(self.model):
+        with register_transaction(self.model):
             super().delete_queryset(request, queryset)

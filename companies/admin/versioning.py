@@ -106,7 +106,7 @@ class VersionedInlineFormSet(BaseInlineFormSet):
 
 
 @contextmanager
-def register_write(model: type[models.Model]):
+def register_transaction(model: type[models.Model]):
     """A transaction that takes the register's lock first, like every write (services)."""
     with transaction.atomic(using=router.db_for_write(model)):
         services.register_lock()

@@ -60,7 +60,9 @@ def through_the_admin(editor_client):
 
 def through_the_api(editor_api):
     company = f"/api/v1/companies/{SLUG}/"
-    assert editor_api.post(f"{company}reports/", NEW_REPORT).status_code == 201
+    report = {**NEW_REPORT, "direct_jobs": int(NEW_REPORT["direct_jobs"])}
+    response = editor_api.post(f"{company}reports/", report)
+    assert response.status_code == 201, response.json()
     assert editor_api.patch(company, {"is_published": False}).status_code == 200
 
 

@@ -15,9 +15,12 @@ from functools import partial
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
-from companies.models import Company, Sector
+from companies.models import Claim, Company, Sector
 from tests.factories import CompanyFactory, SectorFactory
 from tests.sheets import company_row, csv_bytes, register_dump, report_row, xlsx_bytes
 from tests.test_import_claims import claim_row
@@ -304,3 +307,101 @@ def test_figures_or_claims_before_2010_are_refused_on_every_surface(
         call_command("import_register", str(path), verbosity=0, stderr=stderr)
     assert f"claims.csv: line 2, claimed_on: {REPORT_BOUND}" in stderr.getvalue()
     assert register_dump() == before
+
+
+# --- Names already in the register ------------------------------------------------------
+
+
+def migrate(target: str):
+    """Migrate the companies app to `target`; returns the models as of it."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("companies", target)])
+    executor.loader.build_graph()
+    return executor.loader.project_state([("companies", target)]).apps
+
+
+@pytest.fixture
+def before_keys(transactional_db):
+    """The register migrated back to before name keys; forward again afterwards."""
+    yield migrate("0013_figure_ledger")
+    migrate(latest_migration())
+
+
+def latest_migration() -> str:
+    from django.db import connection
+
+    return max(
+        name for app, name in MigrationLoader(connection).graph.leaf_nodes() if app == "companies"
+    )
+
+
+def test_the_migration_normalises_existing_names_and_fills_their_keys(before_keys):
+    sector = before_keys.get_model("companies", "Sector").objects.create(slug="s", name="S")
+    old = before_keys.get_model("companies", "Company").objects
+    for slug, name in [("a", "Sozh  Electronics "), ("b", "Cafe\u0301 Sozh"), ("c", "Neman")]:
+        old.create(slug=slug, name=name, country="BY", sector=sector, status="applicant")
+
+    migrate(latest_migration())
+
+    assert list(Company.objects.order_by("slug").values_list("name", "name_key")) == [
+        ("Sozh Electronics", "sozh electronics"),
+        ("Caf\u00e9 Sozh", "caf\u00e9 sozh"),
+        ("Neman", "neman"),
+    ]
+
+
+def test_the_migration_refuses_names_that_already_read_the_same(before_keys):
+    sector = before_keys.get_model("companies", "Sector").objects.create(slug="s", name="S")
+    old = before_keys.get_model("companies", "Company").objects
+    for slug, name in [("a", "Sozh Electronics"), ("b", "Sozh Electronics "), ("c", "Neman")]:
+        old.create(slug=slug, name=name, country="BY", sector=sector, status="applicant")
+
+    with pytest.raises(RuntimeError, match="'Sozh Electronics' / 'Sozh Electronics'"):
+        migrate(latest_migration())
+    old.filter(slug="b").update(name="Sozh Electronics (Gomel)")
+
+
+# --- Other names: sectors and claims' speakers ------------------------------------------
+
+
+def test_a_sector_name_is_stored_normalised_in_every_language(editor_client):
+    form = {"slug": "biomed", "name_en": " Bio\u00a0 medicine ", "name_ru": "Биомедицина  ",
+            "name_zh_hans": "生物\u3000医药"}  # fmt: skip
+    assert editor_client.post(reverse("admin:companies_sector_add"), form).status_code == 302
+    sector = Sector.objects.get(slug="biomed")
+    assert (sector.name_en, sector.name_ru, sector.name_zh_hans) == (
+        "Bio medicine", "Биомедицина", "生物 医药"
+    )  # fmt: skip
+
+
+def test_a_sector_name_with_a_bidi_override_is_refused(editor_client):
+    form = {"slug": "biomed", "name_en": "Bio\u202emed", "name_ru": "", "name_zh_hans": ""}
+    response = editor_client.post(reverse("admin:companies_sector_add"), form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name_en": [REFUSED.format("U+202E RIGHT-TO-LEFT OVERRIDE") + " are not accepted."]
+    }
+    assert not Sector.objects.exists()
+
+
+def import_claims(tmp_path, *rows) -> str:
+    path = tmp_path / "claims.csv"
+    path.write_bytes(csv_bytes(list(rows)))
+    stderr = io.StringIO()
+    try:
+        call_command("import_register", str(path), verbosity=0, stderr=stderr)
+    except CommandError:
+        return stderr.getvalue()
+    return ""
+
+
+def test_a_speaker_differing_only_in_spaces_names_the_same_claim(db, tmp_path):
+    assert import_claims(tmp_path, claim_row(speaker="BelTA")) == ""
+    assert import_claims(tmp_path, claim_row(speaker=" BelTA ", companies="72")) == ""
+    assert list(Claim.objects.values_list("speaker", "companies")) == [("BelTA", 72)]
+
+
+def test_a_speaker_with_a_zero_width_space_is_refused(db, tmp_path):
+    errors = import_claims(tmp_path, claim_row(speaker="Bel\u200bTA"))
+    assert "claims.csv: line 2, speaker: " + REFUSED.format("U+200B ZERO WIDTH SPACE") in errors
+    assert not Claim.objects.exists()

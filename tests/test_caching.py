@@ -3,8 +3,11 @@ computed figures shared between workers; never stale, bounded in memory."""
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from companies import services
+from companies.api.views import CompanyViewSet
 from tests.factories import CompanyFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +25,15 @@ def test_a_repeated_anonymous_read_is_answered_from_the_kept_copy(
     assert again.content == first.content
     assert again["ETag"] == first["ETag"]
     assert again["X-Request-ID"] != first["X-Request-ID"]  # outer layers run as ever
+
+
+def test_only_views_that_declare_it_are_answered_from_a_kept_copy(api, monkeypatch):
+    CompanyFactory.create_batch(3)
+    monkeypatch.setattr(CompanyViewSet, "kept_for_anonymous", False)
+    first = api.get(LIST)
+    with CaptureQueriesContext(connection) as again:
+        assert api.get(LIST).content == first.content
+    assert len(again.captured_queries) > 1  # the view ran: the list's own queries
 
 
 def test_a_kept_copy_is_never_stale(api):

@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -28,7 +29,7 @@ def exception_handler(exc, context):
     """DRF's handler, plus the domain's errors: a refused write answers 400 naming the
     fields, a stale one 412, a clash that only the database saw 409."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(detail=validation_messages(exc))
+        exc = exceptions.ValidationError(detail=validation_detail(exc))
     elif isinstance(exc, exceptions.ParseError):
         # A body that is not JSON is bad input like any other: a 400 in the same shape.
         exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
@@ -47,14 +48,13 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def validation_messages(error: DjangoValidationError) -> dict[str, list[str]]:
-    """A model's ValidationError as `{field: [messages]}`, as DRF's own errors read."""
-    if not hasattr(error, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    return {
-        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
-        for field, messages in error.message_dict.items()
-    }
+def validation_detail(error: DjangoValidationError) -> dict:
+    """A model's ValidationError as `{field: [messages]}` (DRF's as_serializer_error), with
+    Django's key for errors of no single field named as DRF names it."""
+    detail = as_serializer_error(error)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return detail
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
-"""Streamed exports of the companies list: the whole filtered register in constant memory.
+"""Streamed exports of the companies list: the whole filtered register in constant memory
+(ExportMixin, which the companies viewset declares).
 
 CSV columns, in this order (documented in the README; new ones are only ever appended):
 slug, name, legal_name, country, country_name, sector, sector_name, status,
@@ -15,11 +16,15 @@ from operator import itemgetter
 
 from django.http import StreamingHttpResponse
 from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
 
 from companies.selectors import FIGURES
 from companies.spreadsheets import csv_chunks
 
-from .renderers import CSVRenderer, NDJSONRenderer, dumps
+from .renderers import EXPORT_FORMATS, CSVRenderer, NDJSONRenderer, ORJSONRenderer, dumps
+from .schema import FIELDS, NOT_MODIFIED, READ_ERRORS, errors
 from .serializers import CompanySerializer, country_name_and_flag
 
 ROWS_PER_CHUNK = 500
@@ -96,3 +101,84 @@ def companies_export(
         filename = "companies.ndjson"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class ExportMixin:
+    """The companies list's exports: `format=csv` or `format=ndjson` on the list, and the
+    export_csv and export_ndjson actions (their own operations, because a generated
+    client expects one format per operation), stream every company the filters match."""
+
+    renderer_classes = [ORJSONRenderer, CSVRenderer, NDJSONRenderer]
+    EXPORTS = {"export_csv": CSVRenderer, "export_ndjson": NDJSONRenderer}
+
+    def get_renderers(self):
+        if self.action in self.EXPORTS:
+            return [ORJSONRenderer(), self.EXPORTS[self.action]()]
+        if self.action in ("list", None):  # None: a method the route does not map (405)
+            return super().get_renderers()
+        return [ORJSONRenderer()]
+
+    def export_format(self, request) -> str | None:
+        """The export this request asks for, if any (throttled separately)."""
+        if self.action in self.EXPORTS:
+            return self.EXPORTS[self.action].format
+        renderer = getattr(request, "accepted_renderer", None)
+        if self.action == "list" and renderer and renderer.format in EXPORT_FORMATS:
+            return renderer.format
+        return None
+
+    def list(self, request, *args, **kwargs):
+        if self.export_format(request) is not None:
+            return self.export(request)
+        return super().list(request, *args, **kwargs)
+
+    # Documented here: extend_schema_view does not find actions outside a router.
+    @extend_schema(
+        operation_id="companies_export_csv",
+        description="Every company matching the filters as CSV, streamed; formula-like "
+        "cells are neutralised.",
+        filters=True,
+        responses={
+            (200, CSVRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.STR, description="One row per company; see the README's columns."
+            ),
+            304: NOT_MODIFIED,
+            **errors(*READ_ERRORS),
+        },
+    )
+    def export_csv(self, request, *args, **kwargs):
+        return self.export(request)
+
+    @extend_schema(
+        operation_id="companies_export_ndjson",
+        description="Every company matching the filters as newline-delimited JSON, streamed.",
+        filters=True,
+        parameters=[FIELDS],
+        responses={
+            (200, NDJSONRenderer.media_type): OpenApiResponse(
+                OpenApiTypes.STR, description="One company per line, as in the list."
+            ),
+            304: NOT_MODIFIED,
+            **errors(*READ_ERRORS),
+        },
+    )
+    def export_ndjson(self, request, *args, **kwargs):
+        return self.export(request)
+
+    def export(self, request):
+        companies = self.filter_queryset(self.get_queryset())
+        self.check_not_modified()
+        return companies_export(
+            rows=self.serializer_class.rows(companies).iterator(chunk_size=2000),
+            format=self.export_format(request),
+            serializer=self.get_read_serializer(),
+            as_of=self.day,
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors of an export request answer in JSON like any other.
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and renderer and renderer.format in EXPORT_FORMATS:
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -1,12 +1,15 @@
 """Anonymous reads of the API answered again from the copy a worker kept.
 
-Most API traffic is anonymous reads of the same pages. A response that the API marked
-public (never one with drafts, never one for a client with credentials) is kept in the
+Most API traffic is anonymous reads of the same pages. A view opts in by declaring
+`kept_for_anonymous = True` (companies/api/views.py); of its answers, those it marked
+public (never one with drafts, never one for a client with credentials) are kept in the
 worker's own memory under a key that names the register's revision, the day and
 everything else the answer depends on, so a kept copy is never stale: any change to the
 register makes every copy unreachable. A kept answer skips sessions, authentication,
 routing and the view, but not the client's request limit, and a client whose own copy
-is current still gets 304.
+is current still gets 304. The copy is kept here rather than by a cache decorator on
+the view because most of what a repeated read costs is the middleware and DRF before
+the view (measured in bench/CHANGES.md: half the request).
 """
 
 import hashlib
@@ -75,11 +78,13 @@ def _key(request: HttpRequest) -> str:
 
 
 def _public(response: HttpResponse) -> bool:
-    """A whole 200 answer the API marked public, that sets no cookie and varies on
-    nothing but what the key names."""
+    """A whole 200 answer of a view with `kept_for_anonymous` that the view marked public,
+    sets no cookie and varies on nothing but what the key names."""
+    view = getattr(response, "renderer_context", {}).get("view")
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part}
     return (
-        response.status_code == 200
+        getattr(view, "kept_for_anonymous", False)
+        and response.status_code == 200
         and not response.streaming
         and response.has_header("ETag")
         and "public" in response.get("Cache-Control", "")

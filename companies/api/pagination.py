@@ -7,6 +7,9 @@ value (a company with no reported figure) come last in either direction, so a pa
 read from two segments, the rows with a value and then the rows without, each an
 index-friendly range. Page-number paging (`page=`)
 counts the rows and pays OFFSET, for clients that need totals and random access.
+
+CompanyPagination and RemovalPagination are the pagination classes the views name; the
+page's links go in the body and in a Link header.
 """
 
 import base64
@@ -21,6 +24,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from companies import params
@@ -240,3 +245,117 @@ class TimeKeyset:
                 {"cursor": [_("Not a cursor of this list; follow the next link as given.")]}
             ) from None
         return moment, pk
+
+
+PAGE_SIZE_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+
+
+def _parameter(name: str, schema: dict, description: str) -> dict:
+    return {"in": "query", "name": name, "schema": schema, "description": description}
+
+
+def _page_size_parameter(what: str) -> dict:
+    return _parameter(
+        "page_size",
+        PAGE_SIZE_SCHEMA,
+        f"{what} per page, 1 to {MAX_PAGE_SIZE}; default {DEFAULT_PAGE_SIZE}.",
+    )
+
+
+class KeysetPagination(BasePagination):
+    """Pages of rows of `.values()`, read with the columns of the view's serializer
+    (RowSerializer.columns()); `read_parameters()` refuses a bad page size or cursor
+    before the view answers anything."""
+
+    parameters = frozenset({"cursor", "page_size"})
+
+    def read_parameters(self, request, view) -> None:
+        self.size = page_size(request)
+        self.keyset = self.make_keyset(request, view)
+
+    def page(self, queryset, request, view) -> Page:
+        raise NotImplementedError
+
+    def paginate_queryset(self, queryset, request, view=None) -> list[dict]:
+        if not hasattr(self, "size"):
+            self.read_parameters(request, view)
+        self.current = self.page(queryset, request, view)
+        return self.current.rows
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(self.body(data), headers=link_headers(self.current.links))
+
+
+class CompanyPagination(KeysetPagination):
+    """The companies list: keyset paging in the order the FilterSet parsed
+    (`view.ordering`), or numbered pages with `page=`."""
+
+    parameters = frozenset({"cursor", "page", "page_size"})
+
+    def make_keyset(self, request, view) -> Keyset | None:
+        if "page" in request.query_params:
+            return None
+        return Keyset(request, view.ordering)
+
+    def page(self, queryset, request, view) -> Page:
+        serializer_class = view.get_serializer_class()
+        rows = queryset.annotate(**serializer_class.annotations())
+        columns = serializer_class.columns()
+        if self.keyset is not None:
+            return self.keyset.page(request, rows, columns=columns, size=self.size)
+        return number_page(request, rows, columns=columns, size=self.size, count_from=queryset)
+
+    def body(self, data) -> dict:
+        page = self.current
+        body = {} if page.count is None else {"count": page.count}
+        return {**body, "next": page.next_url, "previous": page.previous_url, "results": data}
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            _parameter(
+                "cursor",
+                {"type": "string"},
+                "Where the page starts: copy it from `next` (cursor paging).",
+            ),
+            _parameter(
+                "page",
+                {"type": "integer", "minimum": 1},
+                "Page number from 1: switches to numbered pages with a count.",
+            ),
+            _page_size_parameter("Companies"),
+        ]
+
+
+class RemovalPagination(KeysetPagination):
+    """The change feed, oldest first: keyset paging by the time of removal."""
+
+    def make_keyset(self, request, view) -> TimeKeyset:
+        return TimeKeyset(request, field="removed_at")
+
+    def page(self, queryset, request, view) -> Page:
+        columns = view.get_serializer_class().columns()
+        return self.keyset.page(request, queryset, columns=columns, size=self.size)
+
+    def body(self, data) -> dict:
+        return {"next": self.current.next_url, "results": data}
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            _parameter("cursor", {"type": "string"}, "Where the page starts: copy `next`."),
+            _page_size_parameter("Removals"),
+        ]
+
+
+class WholeListPagination(BasePagination):
+    """Every row at once, with their count (a company's reports are few)."""
+
+    parameters = frozenset()
+
+    def read_parameters(self, request, view) -> None:
+        pass
+
+    def paginate_queryset(self, queryset, request, view=None) -> list:
+        return list(queryset)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({"count": len(data), "results": data})

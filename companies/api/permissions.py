@@ -2,15 +2,16 @@ from rest_framework import permissions
 
 
 class ModelPermissionsOrReadOnly(permissions.BasePermission):
-    """Anyone may read; a write needs the caller's Django model permission on the view's
-    model (add, change or delete), which the Editors group holds."""
+    """Anyone may read; a write needs the caller's Django model permission on the model of
+    the view's queryset (add, change or delete), which the Editors group holds."""
 
     actions = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        model = getattr(view, "permission_model", None)
+        queryset = getattr(view, "queryset", None)
+        model = None if queryset is None else queryset.model
         action = self.actions.get(request.method)
         if model is None or action is None or not request.user.is_authenticated:
             return False

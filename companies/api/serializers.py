@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from operator import itemgetter
 
+from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -43,19 +44,33 @@ def _local(value: datetime | None) -> datetime | None:
 class RowSerializer(serializers.Serializer):
     """Renders a row of `.values()`: each field's `source` is a column of the row, a
     nested RowSerializer (source="*") reads the same row, and a SerializerMethodField's
-    method receives the serializer rendering the row and the row. `fields=` keeps only
-    the named top-level fields.
+    method receives the serializer rendering the row and the row. The context's `fields`
+    (a list of names, or None) keeps only the named top-level fields.
 
     The plan that maps a row to data is compiled once per class and choice of fields, so
     a request neither copies the declared fields nor walks them per row."""
 
-    def __init__(self, *args, fields=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.only = None if fields is None else frozenset(fields)
+    # Columns of `.values()` that the fields read; default: the fields' names.
+    COLUMNS: tuple[str, ...] = ()
 
     @classmethod
     def field_names(cls) -> list[str]:
         return list(cls._declared_fields)
+
+    @classmethod
+    def annotations(cls) -> dict:
+        """Columns the rows need besides the queryset's own, as `annotate()` takes them."""
+        return {}
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        """What `.values()` must read for these fields."""
+        return [*(cls.COLUMNS or cls.field_names()), *cls.annotations()]
+
+    @classmethod
+    def rows(cls, queryset):
+        """`queryset` as the rows these fields read."""
+        return queryset.annotate(**cls.annotations()).values(*cls.columns())
 
     @classmethod
     def compile(cls, fields: frozenset[str] | None = None) -> tuple:
@@ -63,7 +78,8 @@ class RowSerializer(serializers.Serializer):
 
     @cached_property
     def _plan(self) -> tuple:
-        return self.compile(self.only)
+        fields = self.context.get("fields")
+        return self.compile(None if fields is None else frozenset(fields))
 
     @cached_property
     def language(self) -> str:
@@ -130,6 +146,28 @@ class SectorRefSerializer(RowSerializer):
 DECIMAL = {"max_digits": 16, "decimal_places": 2, "allow_null": True}
 
 
+class ReportedOnField(serializers.DateField):
+    """The date of the report a figure as of the day comes from (provenance)."""
+
+    def __init__(self, figure: str):
+        super().__init__(
+            source=f"{figure}_as_of_reported_on",
+            allow_null=True,
+            help_text=f"The date of the report `{figure}` comes from; null without it.",
+        )
+
+
+class ReportSourceField(serializers.CharField):
+    """The source of the report a figure as of the day comes from (provenance)."""
+
+    def __init__(self, figure: str):
+        super().__init__(
+            source=f"{figure}_as_of_source",
+            allow_null=True,
+            help_text="The source (document or URL) of that report; null without the figure.",
+        )
+
+
 class CompanySerializer(RowSerializer):
     """A company of the register as of a day (`as_of`, default today): its status and
     figures (USD, headcount) as of that day, each figure with the date and source of the
@@ -179,36 +217,12 @@ class CompanySerializer(RowSerializer):
     as_of = serializers.SerializerMethodField(
         help_text="The day this company's status and figures answer for."
     )
-    declared_investment_reported_on = serializers.DateField(
-        source="declared_investment_as_of_reported_on",
-        allow_null=True,
-        help_text="The date of the report `declared_investment` comes from; null without it.",
-    )
-    declared_investment_source = serializers.CharField(
-        source="declared_investment_as_of_source",
-        allow_null=True,
-        help_text="The source (document or URL) of that report; null without the figure.",
-    )
-    realised_investment_reported_on = serializers.DateField(
-        source="realised_investment_as_of_reported_on",
-        allow_null=True,
-        help_text="The date of the report `realised_investment` comes from; null without it.",
-    )
-    realised_investment_source = serializers.CharField(
-        source="realised_investment_as_of_source",
-        allow_null=True,
-        help_text="The source (document or URL) of that report; null without the figure.",
-    )
-    direct_jobs_reported_on = serializers.DateField(
-        source="direct_jobs_as_of_reported_on",
-        allow_null=True,
-        help_text="The date of the report `direct_jobs` comes from; null without it.",
-    )
-    direct_jobs_source = serializers.CharField(
-        source="direct_jobs_as_of_source",
-        allow_null=True,
-        help_text="The source (document or URL) of that report; null without the figure.",
-    )
+    declared_investment_reported_on = ReportedOnField("declared_investment")
+    declared_investment_source = ReportSourceField("declared_investment")
+    realised_investment_reported_on = ReportedOnField("realised_investment")
+    realised_investment_source = ReportSourceField("realised_investment")
+    direct_jobs_reported_on = ReportedOnField("direct_jobs")
+    direct_jobs_source = ReportSourceField("direct_jobs")
 
     # Columns of `.values()` that the fields read, and annotations that provide some:
     # the figures and status as of the day come from
@@ -221,8 +235,8 @@ class CompanySerializer(RowSerializer):
         "is_published", "version", "created_at", "updated_at",
     )  # fmt: skip
 
-    @staticmethod
-    def annotations() -> dict:
+    @classmethod
+    def annotations(cls) -> dict:
         """Translated columns in the active language."""
         return {
             "sector_name": selectors.localised("sector__name"),
@@ -444,15 +458,20 @@ class FigureCheckSerializer(serializers.Serializer):
     agrees = serializers.BooleanField()
 
 
+# Reads a selectors.ClaimCheck.
 class ClaimSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    statement = serializers.CharField()
-    claimed_on = serializers.DateField(help_text="The day the statement speaks of.")
-    date_is_approximate = serializers.BooleanField()
-    source = serializers.CharField()
+    id = serializers.IntegerField(source="claim.pk")
+    statement = serializers.CharField(source="claim.statement")
+    claimed_on = serializers.DateField(
+        source="claim.claimed_on", help_text="The day the statement speaks of."
+    )
+    date_is_approximate = serializers.BooleanField(source="claim.date_is_approximate")
+    source = serializers.CharField(source="claim.source")
     agrees = serializers.BooleanField(help_text="Whether every stated figure agrees.")
     figures = FigureCheckSerializer(many=True)
-    register = TotalsSerializer(help_text="The register's totals as of the claim's date.")
+    register = TotalsSerializer(
+        source="totals", help_text="The register's totals as of the claim's date."
+    )
 
 
 class ClaimsSerializer(serializers.Serializer):
@@ -486,11 +505,20 @@ class RemovalPageSerializer(serializers.Serializer):
 
 
 class LoginSerializer(StrictSerializer):
+    """A username and password."""
+
     # No user name is longer than the column; a failed login records the name given.
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(
         max_length=1024, style={"input_type": "password"}, trim_whitespace=False
     )
+
+    def validate(self, credentials):
+        # Through Django's authentication backends, django-axes' lockout first.
+        user = authenticate(self.context["request"]._request, **credentials)
+        if user is None:
+            raise serializers.ValidationError(_("The username or password is wrong."))
+        return {"user": user}
 
 
 class TokenSerializer(serializers.Serializer):

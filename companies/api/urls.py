@@ -26,7 +26,7 @@ urlpatterns = [
         views.CompanyViewSet.as_view({"get": "export_ndjson"}),
         name="company-export-ndjson",
     ),
-    path("removals/", views.RemovalsView.as_view(), name="companies-removed"),
+    path("removals/", views.RemovalsViewSet.as_view({"get": "list"}), name="companies-removed"),
     path("stats/", views.StatsView.as_view(), name="stats"),
     path("stats/years/", views.YearsView.as_view(), name="stats-years"),
     path("countries/", views.CountriesView.as_view(), name="countries"),

@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from .api.renderers import dumps
 from .caching import cached_per_revision
 from .models import PROVENANCE, Claim, Company, Report, Sector
+from .resources import CompanyResource, ReportResource
 from .spreadsheets import csv_chunks, spreadsheet_safe
 
 ROWS_PER_QUERY = 2000
@@ -153,6 +154,20 @@ def _columns(model: type[models.Model], names: Iterable[str], **lookups: str) ->
     return columns
 
 
+def _translated_once(
+    model: type[models.Model], names: Iterable[str], left_out: Iterable[str] = ()
+) -> list[str]:
+    """`names` less `left_out`, each translated field named once instead of once per
+    language (description_en, description_ru... become description), in their order."""
+    fields = []
+    for name in names:
+        model_field = model._meta.get_field(name)
+        name = getattr(model_field, "translated_field", model_field).name
+        if name not in fields and name not in left_out:
+            fields.append(name)
+    return fields
+
+
 def _published_reports() -> QuerySet:
     # In the order of the (company, day) unique index: no sort, however large.
     return Report.objects.filter(company__in=Company.objects.published()).order_by(
@@ -179,20 +194,12 @@ def tables() -> list[Table]:
                 "and descriptions, and each current figure with the day and source of the "
                 "report it comes from (every report is in reports)."
             ),
+            # The companies sheet's columns (every company here is published), then
+            # the current figures with their provenance.
             columns=_columns(
                 Company,
                 [
-                    "slug",
-                    "name",
-                    "legal_name",
-                    "country",
-                    "sector",
-                    "status",
-                    "resident_since",
-                    "exited_on",
-                    "exit_reason",
-                    "description",
-                    "website",
+                    *_translated_once(Company, CompanyResource.Meta.fields, ["is_published"]),
                     *(
                         f"{figure}{suffix}"
                         for figure in ("declared_investment", "realised_investment", "direct_jobs")
@@ -217,18 +224,7 @@ def tables() -> list[Table]:
                 "or before that day that has the figure; declared and realised investment "
                 "are never added together."
             ),
-            columns=_columns(
-                Report,
-                [
-                    "company",
-                    "reported_on",
-                    "declared_investment",
-                    "realised_investment",
-                    "direct_jobs",
-                    "source",
-                ],
-                company="company__slug",
-            ),
+            columns=_columns(Report, ReportResource.Meta.fields, company="company__slug"),
             primary_key=["company", "reported_on"],
             foreign_keys=[
                 {"fields": "company", "reference": {"resource": "companies", "fields": "slug"}}

@@ -1,6 +1,6 @@
 """Reading the spreadsheets editors import, for the admin and `manage.py import_register`.
 
-Both read files here and import them through the resources (companies/resources.py),
+Both read files here and import them through the resources (companies/resources/),
 so a file means the same thing wherever it is loaded.
 """
 

@@ -48,7 +48,7 @@ def test_the_sources_checked_include_every_surface():
     assert {
         "companies/views.py",
         "companies/admin/company.py",
-        "companies/resources.py",
+        "companies/resources/companies.py",
         "companies/api/views.py",
         "companies/templates/admin/companies/import.html",
         "ops/views.py",

@@ -1,6 +1,6 @@
 """Spreadsheet import (previewed, all or nothing) and export of the filtered list.
 
-Reading files and importing rows live in companies/imports.py and resources.py, shared
+Reading files and importing rows live in companies/imports.py and resources/, shared
 with `manage.py import_register`."""
 
 from django import forms
@@ -27,7 +27,7 @@ class RegisterConfirmImportForm(ConfirmImportForm):
 class RegisterImportExport(ImportExportMixin):
     """Spreadsheet import (previewed, all or nothing) and export of the filtered list.
 
-    Reading files and importing rows live in companies/imports.py and resources.py,
+    Reading files and importing rows live in companies/imports.py and resources/,
     shared with `manage.py import_register`."""
 
     import_formats = [imports.CSVImport, imports.XLSXImport]

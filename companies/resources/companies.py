@@ -1,0 +1,66 @@
+"""The companies sheet: a company per row, matched by slug."""
+
+from django.utils.translation import gettext_lazy
+
+from ..models import Company, Sector
+from .base import RegisterResource
+from .widgets import (
+    BooleanWidget,
+    DateWidget,
+    NameWidget,
+    SlugWidget,
+    TextWidget,
+    column,
+)
+
+
+class CompanyResource(RegisterResource):
+    """Companies, matched by slug; an empty slug creates a company whose slug is made
+    from its name."""
+
+    key_description = gettext_lazy("slug")
+
+    slug = column("slug", TextWidget())
+    name = column("name", NameWidget())
+    legal_name = column("legal_name", NameWidget())
+    country = column("country", TextWidget())
+    sector = column("sector", SlugWidget(Sector))
+    status = column("status", TextWidget())
+    resident_since = column("resident_since", DateWidget())
+    exited_on = column("exited_on", DateWidget())
+    exit_reason = column("exit_reason", TextWidget())
+    description_en = column("description_en", TextWidget(null=True))
+    description_ru = column("description_ru", TextWidget(null=True))
+    description_zh_hans = column("description_zh_hans", TextWidget(null=True))
+    website = column("website", TextWidget())
+    is_published = column("is_published", BooleanWidget())
+
+    class Meta:
+        model = Company
+        name = "companies"
+        fields = (
+            "slug",
+            "name",
+            "legal_name",
+            "country",
+            "sector",
+            "status",
+            "resident_since",
+            "exited_on",
+            "exit_reason",
+            "description_en",
+            "description_ru",
+            "description_zh_hans",
+            "website",
+            "is_published",
+        )
+        import_id_fields = ("slug",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Company.objects.select_related("sector")
+
+    def dehydrate_country(self, company):
+        return company.country.code or ""

@@ -1,4 +1,5 @@
-"""The public pages: thin views over the shared FilterSet and the selectors.
+"""The public pages: function views over the shared FilterSet and the selectors, and the
+row building and kept copies that make them fast.
 
 Every list starts from `Company.objects.published()`, so drafts never reach a page, and
 every figure comes from companies/selectors.py, so a page and the API never disagree.

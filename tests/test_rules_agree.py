@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from companies import services
 from companies.models import Company, drafts_visible
 from tests.factories import UserFactory
 
@@ -37,7 +38,7 @@ def test_who_sees_drafts_is_the_same_in_the_list_the_figures_and_the_removals(re
     api.force_authenticate(user)
     listed = {row["slug"] for row in api.get(LIST, {"page_size": 50}).json()["results"]}
     counted = api.get("/api/v1/stats/").json()["companies"]
-    register.draft.delete()
+    services.company_delete(company=register.draft)
     removed = {row["slug"] for row in api.get("/api/v1/removals/").json()["results"]}
 
     published = Company.objects.published().filter(status=Company.Status.RESIDENT).count()

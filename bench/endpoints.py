@@ -4,7 +4,10 @@ Paths may hold placeholders that the harness fills in for each register:
 `{slug}` a published company from the middle of the register, `{deep_cursor}` the path
 of a page far into the list, reached by following the API's cursor links (see CURSOR);
 and `{random_day}`, which wrk replaces by a different day for every request (bench/wrk.lua),
-so that no kept answer can serve it.
+so that no kept answer can serve it. The endpoints of the distinct-URL runs take
+`{random_country}`, `{random_word}` and `{random_page_size}` (a search) or `{random_slug}`
+and `{random_id}` (a company), drawn from the register for every request
+(bench/draws.py).
 """
 
 from dataclasses import dataclass
@@ -29,6 +32,10 @@ class Endpoint:
     peer: str = "datasette_list"
     # A whole-register export: timed one request at a time, with the worker's memory.
     export: bool = False
+    # Measured in the distinct-URL runs (DISTINCT_SIZES), every request a URL of its own,
+    # beside the peer of the same `pair` on the other servers.
+    distinct: bool = False
+    pair: str = ""
 
 
 ENDPOINTS = [
@@ -58,6 +65,12 @@ ENDPOINTS = [
              connections=1, export=True),
     Endpoint("home", "Home page", "/en/"),
     Endpoint("directory", "Directory page", "/en/companies/"),
+    # Every URL distinct, side by side with the peers (the same draws for each server).
+    Endpoint("list_filtered", "Companies list, a random country and name word",
+             "/api/v1/companies/?country={random_country}&q={random_word}"
+             "&page_size={random_page_size}", distinct=True, pair="filtered"),
+    Endpoint("detail_random", "Company detail, a random company",
+             "/api/v1/companies/{random_slug}/", distinct=True, pair="detail"),
     # The peers, served side by side in the same run.
     Endpoint("baseline_list", "Baseline: psycopg + orjson, first page of 50",
              "/companies/?page_size=50", server=BASELINE),
@@ -65,7 +78,26 @@ ENDPOINTS = [
              "/park/companies.json?_size=50&_shape=objects", server=DATASETTE),
     Endpoint("datasette_facet", "Datasette: facet count by country",
              "/park/companies.json?_facet=country&_size=0", server=DATASETTE),
+    Endpoint("baseline_filtered", "Baseline: a random country and name word (filtered first)",
+             "/companies/?country={random_country}&q={random_word}"
+             "&page_size={random_page_size}", server=BASELINE, distinct=True, pair="filtered"),
+    Endpoint("baseline_detail", "Baseline: a random company", "/companies/{random_slug}/",
+             server=BASELINE, distinct=True, pair="detail"),
+    # Datasette's own table filter (a substring of the name) and its row page.
+    Endpoint("datasette_filtered", "Datasette: a random country and name word",
+             "/park/companies.json?country={random_country}&name__contains={random_word}"
+             "&_size={random_page_size}&_shape=objects&_nocount=1", server=DATASETTE,
+             distinct=True, pair="filtered"),
+    Endpoint("datasette_detail", "Datasette: a random company",
+             "/park/companies/{random_id}.json?_shape=objects", server=DATASETTE,
+             distinct=True, pair="detail"),
 ]  # fmt: skip
+
+# Register sizes of the distinct-URL runs (those of a run's sizes), and the draws of each:
+# the warm-up takes its own, so that no measured URL was asked before.
+DISTINCT_SIZES = (100_000, 1_000_000)
+DISTINCT_DRAWS = 30_000
+DISTINCT_WARMUP_DRAWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -113,3 +145,10 @@ DEEP_CURSOR_MIN_SIZE = 100_000
 
 def by_key(key: str) -> Endpoint:
     return next(endpoint for endpoint in ENDPOINTS if endpoint.key == key)
+
+
+def paired(endpoint: Endpoint, server: str) -> Endpoint:
+    """The distinct-URL endpoint of `server` measured beside `endpoint`."""
+    return next(
+        e for e in ENDPOINTS if e.distinct and e.pair == endpoint.pair and e.server == server
+    )

@@ -63,14 +63,25 @@ def one_day(path: str) -> str:
 
 
 def run_wrk(
-    url: str, *, connections: int, seconds: float, max_requests: int, timeout: float = 10
+    url: str,
+    *,
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    timeout: float = 10,
+    paths: Path | None = None,
 ) -> dict:
     """Drive `url` for `seconds` (at most `max_requests`) on `connections` connections.
 
-    A path holding RANDOM_DAY asks for a different day with every request."""
+    A path holding RANDOM_DAY asks for a different day with every request. With `paths`
+    (a file of paths, one a line: bench/draws.py), the requests take its paths in turn
+    instead, on `url`'s server."""
     parts = urlsplit(url)
     template = parts.path + (f"?{parts.query}" if parts.query else "")
     threads = min(2, connections)
+    script_args = [template] if RANDOM_DAY in template else []
+    if paths is not None:
+        script_args = [f"@{paths}", str(threads)]
     command = [
         "wrk",
         f"-t{threads}",
@@ -83,7 +94,7 @@ def run_wrk(
         one_day(url),
         "--",
         str(math.ceil(max_requests / threads)),
-        *([template] if RANDOM_DAY in template else []),
+        *script_args,
     ]
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + timeout + 30, check=True

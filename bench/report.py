@@ -8,7 +8,16 @@ memory), `exports`, `queries`, `registers`, `machine`, `versions`, `settings`.
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.endpoints import AFTER_WRITE, BASELINE, DATASETTE, ENDPOINTS, PARK, by_key
+from bench.endpoints import (
+    AFTER_WRITE,
+    BASELINE,
+    DATASETTE,
+    DISTINCT_SIZES,
+    ENDPOINTS,
+    PARK,
+    by_key,
+    paired,
+)
 
 MEASURED = "measured"
 # The phase in which the directory keeps nothing between requests (BENCH_UNCACHED).
@@ -29,6 +38,11 @@ RANDOM_DAY_LARGE_VS_SMALL = 0.8
 RANDOM_DAY_VS_LIST = 0.5
 LIST_AS_OF_VS_TODAY = 0.8
 AFTER_WRITE_LARGE_OVER_SMALL = 2.0
+# Every URL distinct (the DISTINCT endpoints), against the peers at each of DISTINCT_SIZES.
+DISTINCT = "distinct"
+DISTINCT_VS_DATASETTE = 2.0
+DISTINCT_VS_BASELINE = 0.3
+FILTERED_LARGE_VS_MAIN = 0.8
 # A streamed export may grow a worker by a little, never by the size of the export.
 EXPORT_GROWTH_FLOOR_MIB = 16.0
 EXPORT_GROWTH_SHARE = 0.25
@@ -114,6 +128,7 @@ def check_targets(results: dict) -> list[Target]:
             )
         )
     targets += _figure_targets(results)
+    targets += _distinct_targets(results)
     targets.append(_stats_not_recomputed(results, main))
     targets.append(_p99_target(results))
     targets.append(_constant_queries(results))
@@ -140,15 +155,16 @@ def _figure_targets(results: dict) -> list[Target]:
                 RANDOM_DAY_LARGE_VS_SMALL,
             )
         )
-        targets.append(
-            _ratio_target(
-                results,
-                f"{label}, nothing kept: ≥ {RANDOM_DAY_VS_LIST}× the companies list's first "
-                f"page (nothing kept) at {LARGE:,} companies",
-                ratio(results, key, "list_first", **growth),
-                RANDOM_DAY_VS_LIST,
+        for size in (SMALL, 100_000, LARGE):
+            targets.append(
+                _ratio_target(
+                    results,
+                    f"{label}, nothing kept: ≥ {RANDOM_DAY_VS_LIST}× the companies list's "
+                    f"first page (nothing kept) at {size:,} companies",
+                    ratio(results, key, "list_first", phase="growth", size=size),
+                    RANDOM_DAY_VS_LIST,
+                )
             )
-        )
     targets.append(
         _ratio_target(
             results,
@@ -160,6 +176,43 @@ def _figure_targets(results: dict) -> list[Target]:
     )
     for key in ("home", "stats_years"):
         targets.append(_after_write_target(results, key))
+    return targets
+
+
+def _distinct_targets(results: dict) -> list[Target]:
+    """Every URL distinct: the filtered list and the detail against Datasette and the
+    baseline at each of DISTINCT_SIZES, and the filtered list's growth between them."""
+    targets = []
+    for key in ("list_filtered", "detail_random"):
+        endpoint = by_key(key)
+        for size in DISTINCT_SIZES:
+            where = {"phase": DISTINCT, "size": size}
+            for server, required, name in (
+                (DATASETTE, DISTINCT_VS_DATASETTE, "Datasette"),
+                (BASELINE, DISTINCT_VS_BASELINE, "the psycopg baseline"),
+            ):
+                targets.append(
+                    _ratio_target(
+                        results,
+                        f"{endpoint.label}, every URL distinct: ≥ {required:g}× {name} at "
+                        f"{size:,} companies",
+                        ratio(results, key, paired(endpoint, server).key, **where),
+                        required,
+                    )
+                )
+    main, large = DISTINCT_SIZES
+    targets.append(
+        _ratio_target(
+            results,
+            f"{by_key('list_filtered').label}, every URL distinct: at {large:,} companies ≥ "
+            f"{FILTERED_LARGE_VS_MAIN}× its throughput at {main:,}",
+            _over(
+                find_run(results, key="list_filtered", phase=DISTINCT, size=large),
+                find_run(results, key="list_filtered", phase=DISTINCT, size=main),
+            ),
+            FILTERED_LARGE_VS_MAIN,
+        )
+    )
     return targets
 
 
@@ -310,6 +363,8 @@ def render(results: dict) -> str:
         _endpoint_table(results),
         "## Baseline and Datasette, side by side in the same run",
         _peer_table(results),
+        "## Every URL distinct, side by side",
+        _distinct_table(results),
         "## CSV export of the whole register",
         _export_table(results),
         "## Growth with the register",
@@ -404,6 +459,53 @@ def _peer_table(results: dict) -> str:
             ]
         )
     return _table(["peer", "path", "connections", "req/s", "median ms", "p99 ms", "errors"], rows)
+
+
+def _distinct_table(results: dict) -> str:
+    rows = []
+    for size in DISTINCT_SIZES:
+        for endpoint in ENDPOINTS:
+            if not endpoint.distinct:
+                continue
+            run = _any_run(results, endpoint.key, phase=DISTINCT, size=size)
+            if run is None:
+                continue
+            if run["status"] != MEASURED:
+                rows.append([f"{size:,}", endpoint.label, _path(run), _status(run)] + [""] * 6)
+                continue
+            where = {"phase": DISTINCT, "size": size}
+            peers = ["–", "–"]
+            if endpoint.server == PARK:
+                peers = [
+                    _times(ratio(results, endpoint.key, paired(endpoint, server).key, **where))
+                    for server in (BASELINE, DATASETTE)
+                ]
+            repeats = run["requests"] > run.get("distinct_paths", run["requests"])
+            rows.append(
+                [
+                    f"{size:,}",
+                    endpoint.label,
+                    _path(run),
+                    f"{run['requests']:,}" + (" (some repeated)" if repeats else ""),
+                    _number(run["rps"]),
+                    _ms(run["p50_ms"]),
+                    _ms(run["p99_ms"]),
+                    f"{run['errors']:,}",
+                    *peers,
+                ]
+            )
+    header = ["companies", "endpoint", "path", "requests", "req/s", "median ms", "p99 ms"]
+    header += ["errors", "× baseline", "× Datasette"]
+    return _table(header, rows) + (
+        "\n\nEach request a URL of its own: the placeholders are filled from draws of the "
+        "register (`bench/draws.py`): a search is the country of one random published "
+        "company and a word of another's name (so some match nothing), with a page size "
+        "from 41 to 60; a company is a random published one. The three servers take the "
+        "same draws in the same order, the directory as served (its kept copies cannot "
+        "answer a new URL), at 16 connections. Datasette filters with its own "
+        "`name__contains` (the name only; the directory's `q` searches the name, legal "
+        "name and descriptions) in its own order (rowid), without counting (`_nocount`)."
+    )
 
 
 def _export_table(results: dict) -> str:
@@ -570,6 +672,10 @@ def _method(results: dict) -> str:
             "for a different day with every request, from 2013-01-01 to today "
             "(`bench/wrk.lua`), so no kept answer serves it; probes and query counts use "
             "2019-06-30.",
+            "- Every URL distinct: see the note under that table; the runs at "
+            + ", ".join(f"{n:,}" for n in DISTINCT_SIZES if n in s["sizes"])
+            + " companies serve that register on all three servers, Datasette from its own "
+            "SQLite export.",
             "- SQL queries per request: see the note under that table.",
         ]
     )

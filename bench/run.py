@@ -3,7 +3,9 @@
 Steps: the registers on PostgreSQL (built once, then reused); static files collected;
 the main register exported to SQLite for Datasette; then the main run (every endpoint
 of the directory at the main size, beside the psycopg baseline and Datasette, then again
-on a server that keeps nothing between requests), the growth runs (list, detail and
+on a server that keeps nothing between requests), the distinct-URL runs (a random search
+and a random company, every request a URL of its own, beside the baseline and Datasette,
+at DISTINCT_SIZES), the growth runs (list, detail and
 stats at every size, keeping nothing; the deep cursor page from 100,000 companies up),
 and the SQL queries per request. Raw results go to bench/out/results.json.
 """
@@ -22,7 +24,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from bench import report
+from bench import draws, report
 from bench.endpoints import (
     AFTER_WRITE,
     AFTER_WRITE_REPEATS,
@@ -30,6 +32,9 @@ from bench.endpoints import (
     CURSOR,
     DATASETTE,
     DEEP_CURSOR_MIN_SIZE,
+    DISTINCT_DRAWS,
+    DISTINCT_SIZES,
+    DISTINCT_WARMUP_DRAWS,
     ENDPOINTS,
     PARK,
     Endpoint,
@@ -45,7 +50,7 @@ from bench.load import (
     with_query,
     wrk_available,
 )
-from bench.registers import ROOT, Registers, ensure_postgres
+from bench.registers import ROOT, Registers, ensure_postgres, size_name
 from bench.servers import MemorySampler, Server, ServerError
 
 BIN = Path(sys.executable).parent
@@ -86,6 +91,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--deep-cursor-path", help="a path of a page deep in the list, instead of walking to one"
     )
+    parser.add_argument(
+        "--steps",
+        type=_steps,
+        default=_steps(",".join(STEPS)),
+        help=f"which steps to run (default all: {','.join(STEPS)})",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args(argv)
@@ -106,6 +117,18 @@ def _positive(text: str) -> int:
 
 def _sizes(text: str) -> list[int]:
     return sorted({_positive(part) for part in text.split(",")})
+
+
+STEPS = ("main", "distinct", "growth", "after-write", "queries")
+
+
+def _steps(text: str) -> frozenset[str]:
+    steps = frozenset(part.strip() for part in text.split(","))
+    if unknown := steps - set(STEPS):
+        raise argparse.ArgumentTypeError(
+            f"unknown step {', '.join(sorted(unknown))}; the steps are {','.join(STEPS)}"
+        )
+    return steps
 
 
 def _ports(text: str) -> dict[str, int]:
@@ -148,6 +171,7 @@ class Bench:
                 "warmup_seconds": args.warmup_seconds,
                 "max_requests": args.max_requests,
                 "exports": args.exports,
+                "steps": sorted(args.steps),
                 "workers": int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1)),
             },
             "machine": machine(),
@@ -171,25 +195,43 @@ class Bench:
         main = self.args.main_size
         say("collectstatic")
         self.registers.manage(main, "collectstatic", "--noinput", quiet=True)
-        say(f"exporting the register of {main:,} to SQLite for Datasette")
-        database = self.export_for_datasette(main)
-        say("main run")
-        self.main_run(main, database)
-        say("growth runs")
-        for size in self.args.sizes:
-            self.growth_run(size)
-        say("first requests right after a write")
-        for size in self.args.sizes:
-            self.after_write_run(size)
-        say("SQL queries per request")
-        for size in self.args.sizes:
-            self.count_queries(size)
+        steps = self.args.steps
+        database = None
+        if {"main", "distinct"} & steps:
+            say(f"exporting the register of {main:,} to SQLite for Datasette")
+            database = self.export_for_datasette(main)
+        if "main" in steps:
+            say("main run")
+            self.main_run(main, database)
+        for size in self.distinct_sizes() if "distinct" in steps else []:
+            if size != main:
+                say(f"exporting the register of {size:,} to SQLite for Datasette")
+            exported = database if size == main else self.export_for_datasette(size)
+            say(f"every URL distinct, at {size:,} companies")
+            self.distinct_run(size, exported)
+        if "growth" in steps:
+            say("growth runs")
+            for size in self.args.sizes:
+                self.growth_run(size)
+        if "after-write" in steps:
+            say("first requests right after a write")
+            for size in self.args.sizes:
+                self.after_write_run(size)
+        if "queries" in steps:
+            say("SQL queries per request")
+            for size in self.args.sizes:
+                self.count_queries(size)
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         self.results["machine"]["Load average at the end (1, 5, 15 min)"] = load
         return self.results
 
+    def distinct_sizes(self) -> list[int]:
+        return [size for size in DISTINCT_SIZES if size in self.args.sizes]
+
     def export_for_datasette(self, size: int) -> Path:
         folder = self.workdir / "datasette"
+        if size != self.args.main_size:
+            folder = folder.with_name(f"datasette-{size_name(size)}")
         folder.mkdir(exist_ok=True)
         database = folder / "park.db"
         subprocess.run(
@@ -213,6 +255,8 @@ class Bench:
         with servers[PARK], servers[BASELINE], servers[DATASETTE]:
             for endpoint in ENDPOINTS:
                 server = servers[endpoint.server]
+                if endpoint.distinct:
+                    continue
                 if endpoint.export:
                     self.results["exports"].append(self.export(server, endpoint, size=size))
                 else:
@@ -222,7 +266,7 @@ class Bench:
         say("main run, nothing kept between requests")
         with self.park_server(size, uncached=True) as server:
             for endpoint in ENDPOINTS:
-                if endpoint.server == PARK and not endpoint.export:
+                if endpoint.server == PARK and not (endpoint.export or endpoint.distinct):
                     self.results["runs"].append(
                         self.measure(
                             server,
@@ -232,6 +276,40 @@ class Bench:
                             connections=UNCACHED_CONNECTIONS,
                         )
                     )
+
+    def distinct_run(self, size: int, database: Path) -> None:
+        """The DISTINCT endpoints at `size`, each server in turn on the same draws, the
+        directory as served (its kept copies on: they cannot answer a new URL)."""
+        folder = self.workdir / f"distinct-{size_name(size)}"
+        folder.mkdir(exist_ok=True)
+        count = DISTINCT_DRAWS + DISTINCT_WARMUP_DRAWS
+        drawn = {
+            "search": draws.searches(self.registers.url(size), count=count, seed=size),
+            "company": draws.companies(self.registers.url(size), count=count),
+        }
+        servers = {
+            PARK: self.park_server(size),
+            BASELINE: self.baseline_server(size),
+            DATASETTE: self.datasette_server(database),
+        }
+        with servers[PARK], servers[BASELINE], servers[DATASETTE]:
+            for endpoint in ENDPOINTS:
+                if not endpoint.distinct:
+                    continue
+                taken = drawn[draws.kind(endpoint.path)]
+                if not taken:
+                    note = "nothing to draw from: no published company"
+                    self.results["runs"].append({"phase": "distinct", "size": size,
+                        "key": endpoint.key, "path": endpoint.path,
+                        "connections": endpoint.connections, "status": "not available",
+                        "note": note})  # fmt: skip
+                    continue
+                files = (folder / f"{endpoint.key}.warmup", folder / f"{endpoint.key}.paths")
+                draws.write_paths(endpoint.path, taken[:DISTINCT_WARMUP_DRAWS], files[0])
+                written = draws.write_paths(endpoint.path, taken[DISTINCT_WARMUP_DRAWS:], files[1])
+                run = self.measure(servers[endpoint.server], endpoint, phase="distinct",
+                                   size=size, paths=files)  # fmt: skip
+                self.results["runs"].append({**run, "distinct_paths": written})
 
     def growth_run(self, size: int) -> None:
         keys = [endpoint.key for endpoint in ENDPOINTS if endpoint.growth]
@@ -310,8 +388,10 @@ class Bench:
         everything = size in (self.args.main_size, self.args.sizes[0])
         deep = size >= DEEP_CURSOR_MIN_SIZE
         rows = []
+        distinct = size in self.distinct_sizes()
         for endpoint in ENDPOINTS:
             measured_here = endpoint.growth or (deep and endpoint.key == "list_deep")
+            measured_here |= endpoint.distinct and distinct
             if endpoint.server != PARK or not (everything or measured_here):
                 continue
             try:
@@ -366,8 +446,12 @@ class Bench:
         size: int,
         seconds: float | None = None,
         connections: int | None = None,
+        paths: tuple[Path, Path] | None = None,
     ) -> dict:
-        """Probe, warm up and drive one endpoint; the run's figures, or why there are none."""
+        """Probe, warm up and drive one endpoint; the run's figures, or why there are none.
+
+        With `paths` (files of the warm-up's paths and the measurement's), the requests
+        take those paths in turn."""
         run = {
             "phase": phase,
             "size": size,
@@ -376,7 +460,9 @@ class Bench:
             "connections": min(endpoint.connections, connections or endpoint.connections),
         }
         try:
-            return self._measure(server, endpoint, run, seconds=seconds or self.args.seconds)
+            return self._measure(
+                server, endpoint, run, seconds=seconds or self.args.seconds, paths=paths
+            )
         except NotAvailable as reason:
             say(f"  {endpoint.key}: not available ({reason})")
             return {**run, "status": "not available", "note": str(reason)}
@@ -384,23 +470,31 @@ class Bench:
             say(f"  {endpoint.key}: failed ({error})")
             return {**run, "status": "failed", "note": _short(error)}
 
-    def _measure(self, server: Server, endpoint: Endpoint, run: dict, *, seconds: float) -> dict:
+    def _measure(
+        self, server: Server, endpoint: Endpoint, run: dict, *, seconds: float, paths=None
+    ) -> dict:
         size = run["size"]
-        run["path"] = self.resolve(endpoint, size, server=server)
+        # A distinct-URL run shows its path as the template the draws fill.
+        run["path"] = endpoint.path if paths else self.resolve(endpoint, size, server=server)
         if endpoint.key == "list_deep":
             run["depth"] = self.cursors[size]["depth"]
-        probe = fetch(server.base_url, one_day(run["path"]))
+        warmup_paths = measured_paths = None
+        probe_path = one_day(run["path"])
+        if paths is not None:
+            warmup_paths, measured_paths = paths
+            probe_path = one_day(warmup_paths.read_text().splitlines()[0])
+        probe = fetch(server.base_url, probe_path)
         if probe.status == 404:
             say(f"  {endpoint.key}: not available (404)")
             return {**run, "status": "not available", "note": "404"}
         if probe.status >= 300:
             say(f"  {endpoint.key}: fails with HTTP {probe.status}")
             return {**run, "status": "failed", "note": f"HTTP {probe.status}"}
-        url = server.base_url + run["path"]
+        url = server.base_url + probe_path
         load = {"connections": run["connections"], "max_requests": self.args.max_requests}
-        run_wrk(url, seconds=self.args.warmup_seconds, **load)
+        run_wrk(url, seconds=self.args.warmup_seconds, paths=warmup_paths, **load)
         with MemorySampler(server.pids) as memory:
-            figures = run_wrk(url, seconds=seconds, **load)
+            figures = run_wrk(url, seconds=seconds, paths=measured_paths, **load)
         if not figures["requests"]:
             say(f"  {endpoint.key} at {size:,}: no request completed in {seconds} s")
             latencies = dict.fromkeys(("p50_ms", "p90_ms", "p99_ms", "max_ms"))
@@ -442,6 +536,15 @@ class Bench:
     def resolve(self, endpoint: Endpoint, size: int, *, server: Server | None = None) -> str:
         """The endpoint's path with its placeholders filled in for the register of `size`."""
         path = endpoint.path
+        if draws.drawn(path):
+            # One fixed draw where one request is made: the middle company, a search
+            # that matches.
+            if "{random_slug}" in path and size not in self.slugs:
+                self.slugs[size] = self.registers.middle_slug(size)
+            if "{random_slug}" in path and self.slugs[size] is None:
+                raise NotAvailable("no published company")
+            company = {"slug": self.slugs.get(size), "id": 1}
+            path = draws.fill(path, {**draws.SOME_SEARCH, **company})
         if "{slug}" in path:
             if size not in self.slugs:
                 self.slugs[size] = self.registers.middle_slug(size)

@@ -2,6 +2,9 @@
 -- (the first script argument; 0 for no bound) and prints the results as one JSON line.
 -- With a second argument, a path holding {random_day}, each request asks for that path
 -- with a different day (YYYY-MM-DD, from 2013-01-01 to today), so nothing kept answers.
+-- A second argument @FILE names a file of paths, one a line (bench/draws.py): the
+-- threads (as many as the third argument) take its lines in turn, each its own share,
+-- so that no two requests ask for the same path until the file is used up.
 -- wrk waits out its whole duration even when every thread has stopped, so the elapsed
 -- time is then taken from the threads' own clocks.
 local ffi = require("ffi")
@@ -22,6 +25,9 @@ local limit = 0
 local sent = 0
 local request_text = nil
 local template = nil
+local paths = nil
+local next_path = 1
+local stride = 1
 local first_day = os.time({year = 2013, month = 1, day = 1, hour = 12})
 started_us = nil
 stopped_us = nil
@@ -34,6 +40,17 @@ end
 function init(args)
   limit = tonumber(args[1]) or 0
   template = args[2]
+  if template and template:sub(1, 1) == "@" then
+    paths = {}
+    for line in io.lines(template:sub(2)) do
+      if line ~= "" then table.insert(paths, line) end
+    end
+    stride = tonumber(args[3]) or 1
+    next_path = seed or 1
+    template = nil
+  elseif template == "" then
+    template = nil
+  end
   math.randomseed(os.time() * 100 + (seed or 0))
   request_text = wrk.format()
 end
@@ -50,6 +67,11 @@ function request()
   if limit > 0 and sent > limit and stopped_us == nil then
     stopped_us = now_us()
     wrk.thread:stop()
+  end
+  if paths then
+    local path = paths[(next_path - 1) % #paths + 1]
+    next_path = next_path + stride
+    return wrk.format(nil, (path:gsub("{random_day}", random_day())))
   end
   if template then
     return wrk.format(nil, (template:gsub("{random_day}", random_day())))

@@ -8,6 +8,7 @@ import copy
 import itertools
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import threading
@@ -21,14 +22,15 @@ from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
 
-from bench import baseline, report, write
-from bench.endpoints import CursorWalk
+from bench import baseline, draws, report, write
+from bench.endpoints import ENDPOINTS, CursorWalk
 from bench.export import export_companies
 from bench.load import (
     NotAvailable,
     find_deep_cursor,
     one_day,
     parse_wrk,
+    run_wrk,
     time_export,
     with_query,
 )
@@ -72,6 +74,18 @@ def queries(key, counts, *, size=MAIN, page_size=None, aggregates=False, status=
         "queries": counts,
         "aggregates": aggregates,
     }
+
+
+def distinct_runs(size, *, filtered, detail):
+    """The distinct-URL runs at `size`: the directory's throughput, the baseline's at
+    three times it and Datasette's at a quarter."""
+    return [
+        run(f"{prefix}_{kind}" if prefix else key, rps * times, phase=report.DISTINCT,
+            size=size, distinct_paths=30_000)
+        for key, kind, rps in (("list_filtered", "filtered", filtered),
+                               ("detail_random", "detail", detail))
+        for prefix, times in (("", 1), ("baseline", 3), ("datasette", 0.25))
+    ]  # fmt: skip
 
 
 def after_write(key, size, seconds):
@@ -136,6 +150,10 @@ def results():
             run("stats_random_day_country", 880.0, phase="growth", size=1_000),
             run("stats_random_day_country", 800.0, phase="growth", size=1_000_000),
             run("list_random_day", 1000.0, phase="growth", size=1_000_000),
+            run("stats_random_day", 870.0, phase="growth", size=MAIN),
+            run("stats_random_day_country", 860.0, phase="growth", size=MAIN),
+            *distinct_runs(MAIN, filtered=500.0, detail=1200.0),
+            *distinct_runs(1_000_000, filtered=450.0, detail=1150.0),
         ],
         "after_write": [
             after_write("home", 1_000, [0.05, 0.04, 0.06]),
@@ -178,17 +196,17 @@ def targets_by_name(results):
 def test_every_target_is_met_by_a_run_that_reaches_the_issue_s_ratios(results):
     targets = report.check_targets(results)
     assert [t.result for t in targets] == ["met"] * len(targets)
-    assert len(targets) == 19
+    assert len(targets) == 32
     by_name = targets_by_name(results)
     assert by_name["Companies list, first page of 50: ≥ 0.5× the psycopg baseline"].measured == (
         "0.60×"
     )
     assert by_name["Companies list, first page of 50: ≥ 3× Datasette"].measured == "4.00×"
-    assert by_name["No errors under the load"].measured == "0 errors in 151,043 requests"
+    assert by_name["No errors under the load"].measured == "0 errors in 191,283 requests"
 
 
 def test_a_ratio_just_below_its_target_is_not_met(results):
-    baseline_run = results["runs"][8]
+    baseline_run = next(r for r in results["runs"] if r["key"] == "baseline_list")
     baseline_run["rps"] = 2401.0  # the list's 1200 req/s is then 0.4998 of it
     target = targets_by_name(results)[
         "Companies list, first page of 50: ≥ 0.5× the psycopg baseline"
@@ -198,7 +216,8 @@ def test_a_ratio_just_below_its_target_is_not_met(results):
 
 def test_deep_cursor_and_growth_targets_compare_runs_of_the_same_size(results):
     slow_deep = copy.deepcopy(results)
-    slow_deep["runs"][15]["rps"] = 1000.0  # 0.87 of the first page at 1,000,000
+    deep = next(r for r in slow_deep["runs"] if (r["key"], r["size"]) == ("list_deep", 1_000_000))
+    deep["rps"] = 1000.0  # 0.87 of the first page at 1,000,000
     by_name = targets_by_name(slow_deep)
     assert by_name["Deep cursor page ≥ 0.9× the first page at 100,000 companies"].met is True
     assert by_name["Deep cursor page ≥ 0.9× the first page at 1,000,000 companies"].met is False
@@ -252,13 +271,13 @@ def test_an_export_that_grows_the_worker_by_its_size_is_not_streaming(results):
 
 
 def test_errors_and_a_long_tail_fail_their_targets(results):
-    results["runs"][2]["errors"] = 12
+    next(r for r in results["runs"] if r["key"] == "detail")["errors"] = 12
     results["runs"][0]["p99_ms"] = 41.0
     by_name = targets_by_name(results)
     errors = by_name["No errors under the load"]
     assert (errors.met, errors.measured) == (
         False,
-        "errors in 151,043 requests: detail at 100,000: 12",
+        "errors in 191,283 requests: detail at 100,000: 12",
     )
     tail = by_name["First list page: p99 ≤ 8× median at 16 connections"]
     assert tail.met is False
@@ -266,7 +285,7 @@ def test_errors_and_a_long_tail_fail_their_targets(results):
 
 
 def test_an_endpoint_that_completes_no_request_in_its_time_fails_the_load(results):
-    stats_as_of = results["runs"][4]
+    stats_as_of = next(r for r in results["runs"] if r["key"] == "stats_as_of")
     stats_as_of.update(requests=0, rps=0.0, p50_ms=None, p99_ms=None, note="too slow")
     by_name = targets_by_name(results)
     errors = by_name["No errors under the load"]
@@ -285,6 +304,7 @@ def test_benchmarks_md_shows_figures_ratios_growth_and_the_changes_section(resul
         "## Targets",
         "## Endpoints at 100,000 companies",
         "## Baseline and Datasette, side by side in the same run",
+        "## Every URL distinct, side by side",
         "## CSV export of the whole register",
         "## Growth with the register",
         "## First request right after a write",
@@ -659,3 +679,139 @@ def test_the_bench_s_write_adds_its_report_then_takes_it_away():
     assert write.toggle("middle") == "deleted"
     assert selectors.park_totals(as_of=date(2019, 6, 30)) == before
     assert not Report.objects.filter(company=company).exists()
+
+
+# --- Every URL distinct -----------------------------------------------------------------
+
+
+def distinct_run(results, key, size):
+    return next(
+        r
+        for r in results["runs"]
+        if (r["key"], r["size"], r["phase"]) == (key, size, report.DISTINCT)
+    )
+
+
+def test_distinct_urls_are_compared_with_the_peers_of_the_same_size(results):
+    distinct_run(results, "datasette_filtered", 1_000_000)["rps"] = 300.0  # 1.5 of 450
+    distinct_run(results, "baseline_detail", MAIN)["rps"] = 4200.0  # 0.29 of 1200
+    by_name = targets_by_name(results)
+    label = "Companies list, a random country and name word, every URL distinct"
+    against = by_name[f"{label}: ≥ 2× Datasette at 1,000,000 companies"]
+    assert (against.met, against.measured) == (False, "1.50×")
+    assert by_name[f"{label}: ≥ 2× Datasette at 100,000 companies"].met is True
+    detail = by_name[
+        "Company detail, a random company, every URL distinct: ≥ 0.3× the psycopg baseline "
+        "at 100,000 companies"
+    ]
+    assert (detail.met, detail.measured) == (False, "0.29×")
+    growth = by_name[f"{label}: at 1,000,000 companies ≥ 0.8× its throughput at 100,000"]
+    assert (growth.met, growth.measured) == (True, "0.90×")
+    distinct_run(results, "list_filtered", 1_000_000)["rps"] = 390.0
+    growth = targets_by_name(results)[growth.target]
+    assert (growth.met, growth.measured) == (False, "0.78×")
+
+
+def test_distinct_targets_without_their_runs_are_not_measured(results):
+    results["runs"] = [r for r in results["runs"] if r["phase"] != report.DISTINCT]
+    distinct = [t for t in report.check_targets(results) if "every URL distinct" in t.target]
+    assert len(distinct) == 9
+    assert {t.result for t in distinct} == {"not measured"}
+    assert "## Every URL distinct, side by side\n\nNot measured in this run." in (
+        report.render(results)
+    )
+
+
+def test_the_distinct_table_shows_each_server_and_the_ratios(results):
+    distinct_run(results, "detail_random", MAIN)["requests"] = 40_000  # more than drawn
+    text = report.render(results).split("## Every URL distinct, side by side")[1]
+    text = text.split("## CSV export")[0]
+    assert (
+        "| 100,000 | Companies list, a random country and name word | `/list_filtered/` | 4,000 "
+        "| 500 | 5.0 | 20.0 | 0 | 0.33× | 4.00× |" in text
+    )
+    assert "| 1,000,000 | Datasette: a random company | `/datasette_detail/` | 2,300 |" in text
+    assert "| 40,000 (some repeated) |" in text
+
+
+def test_a_path_is_filled_from_a_draw_and_quoted():
+    search = "/api/v1/companies/?country={random_country}&q={random_word}"
+    assert draws.drawn(search) and draws.kind(search) == "search"
+    assert draws.kind("/park/companies/{random_id}.json") == "company"
+    assert not draws.drawn("/api/v1/stats/?as_of={random_day}")
+    assert draws.fill(search, {"country": "CN", "word": "Jin Long&Co"}) == (
+        "/api/v1/companies/?country=CN&q=Jin%20Long%26Co"
+    )
+    # Every distinct endpoint of a server has its peers on the others.
+    pairs = {(e.pair, e.server) for e in ENDPOINTS if e.distinct}
+    assert pairs == {(pair, server) for pair in ("filtered", "detail")
+                     for server in ("park", "baseline", "datasette")}  # fmt: skip
+
+
+def database_url():
+    settings = connection.settings_dict
+    return (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the draws read PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_searches_and_companies_are_drawn_from_the_published_register():
+    sector = SectorFactory()
+    for name, country in [("Huaxin Telecom 0000001", "CN"), ("Neman Freight 0000002", "BY"),
+                          ("Volga Data 0000003", "RU")]:  # fmt: skip
+        CompanyFactory(name=name, country=country, sector=sector)
+    CompanyFactory(name="Hidden Draft 0000004", country="DE", sector=sector, is_published=False)
+    searches = draws.searches(database_url(), count=50, seed=1)
+    assert len(searches) == 50
+    assert len({tuple(s.values()) for s in searches}) == 50
+    assert {s["country"] for s in searches} <= {"CN", "BY", "RU"}
+    words = {s["word"] for s in searches}
+    assert words <= {"Huaxin", "Telecom", "Neman", "Freight", "Volga", "Data"}
+    assert {s["page_size"] for s in searches} <= set(draws.PAGE_SIZES)
+    companies = draws.companies(database_url(), count=10)
+    assert sorted(c["slug"] for c in companies) == [
+        "huaxin-telecom-0000001", "neman-freight-0000002", "volga-data-0000003"
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk")
+def test_wrk_takes_each_path_of_the_file_once_across_its_threads(serve, tmp_path):
+    seen = []
+
+    def app(environ, start_response):
+        seen.append(f"{environ['PATH_INFO']}?{environ['QUERY_STRING']}")
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    base = serve(app)
+    searches = [{"country": "CN", "word": f"w{n}", "page_size": 50} for n in range(60)]
+    paths = tmp_path / "paths"
+    written = draws.write_paths("/s/?country={random_country}&q={random_word}", searches, paths)
+    assert written == 60
+    # 40 requests (and the one each thread sends as it stops), on two threads.
+    figures = run_wrk(base + "/s/", connections=2, seconds=1, max_requests=40, paths=paths)
+    assert figures["requests"] >= 38
+    assert len(seen) == len(set(seen)) >= 38
+    assert set(seen) <= {f"/s/?country=CN&q=w{n}" for n in range(60)}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the baseline reads PostgreSQL")
+def test_the_baseline_filters_by_country_and_words_and_serves_one_company(tiny_register):
+    sector = tiny_register[0].sector
+    CompanyFactory(name="Rail 100% Cargo", sector=sector, country="CN",
+                   description_en="Moves freight by rail.")  # fmt: skip
+    connection.ensure_connection()
+    app = baseline.make_app(lambda: connection.connection)
+    names = lambda query: [row["name"] for row in call(app, query)[2]["results"]]  # noqa: E731
+    assert names("country=CN&q=rail") == ["Alpha Rail", "Rail 100% Cargo"]
+    assert names("country=CN&country=BY&q=freight") == ["beta Freight", "Rail 100% Cargo"]
+    assert names("q=100%25") == ["Rail 100% Cargo"]
+    assert names("q=10_") == []
+    assert names("country=BY&q=rail") == []
+    status, _, body = call(app, "", path_info="/companies/alpha-rail/")
+    assert (status, body["name"], body["country"]) == ("200 OK", "Alpha Rail", "CN")
+    assert call(app, "", path_info="/companies/draft-cargo/")[0] == "404 Not Found"
+    assert call(app, "", path_info="/companies/nobody/")[0] == "404 Not Found"

@@ -14,7 +14,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -92,6 +92,8 @@ ORDERINGS = {
 # Filters that take several values (country=CN&country=BY); every other is given once.
 REPEATABLE = frozenset({"country", "sector", "status"})
 
+# What a list without `ordering` sorts by: the model's own order.
+DEFAULT_ORDERING = "name"
 # Names sort case-insensitively, as the model's default order and its index do.
 SORT_EXPRESSIONS = {"name": Lower("name")}
 
@@ -114,13 +116,30 @@ class OrderingField(django_filters.fields.BaseCSVField):
         return super().clean(value)
 
 
-def sort_expression(field_name: str, *, as_of: bool = False):
+# The shortest word a trigram index narrows a substring search by.
+TRIGRAM = 3
+
+
+def search_narrows(value: str | None) -> bool:
+    """Whether the search `q` has a word the trigram indexes can look up."""
+    return any(len(word) >= TRIGRAM for word in (value or "").split())
+
+
+def sort_expression(field_name: str, *, as_of: bool = False, searched: bool = False):
     """What the list sorts by for a model field of ORDERINGS. With `as_of`, figures sort
     by their value as of the day asked (`<figure>_as_of`, annotated by
-    selectors.companies_with_figures_as_of)."""
+    selectors.companies_with_figures_as_of).
+
+    With `searched` (a search that narrows, see search_narrows), the same values in a
+    form no index serves (COALESCE(x, x)), so that PostgreSQL finds the matches first
+    (trigram indexes) and sorts only them: given an index in the sort's order it walks
+    it and filters row by row instead, and a word's matches cluster in name order (or
+    there are none), so the walk crosses much of the register."""
     if as_of and field_name in selectors.FIGURES:
-        return F(f"{field_name}_as_of")
-    return SORT_EXPRESSIONS.get(field_name, F(field_name))
+        expression = F(f"{field_name}_as_of")
+    else:
+        expression = SORT_EXPRESSIONS.get(field_name, F(field_name))
+    return Coalesce(expression, expression) if searched else expression
 
 
 class CompanyOrderingFilter(django_filters.OrderingFilter):
@@ -132,11 +151,16 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         field = sort_expression(
-            self.param_map[param.lstrip("-")], as_of=self.parent.day is not None
+            self.param_map[param.lstrip("-")],
+            as_of=self.parent.day is not None,
+            searched=self.parent.searched,
         )
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
+        if not value and self.parent.searched:
+            # The model's order (by name), in the form a search sorts by.
+            value = [DEFAULT_ORDERING]
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
@@ -201,6 +225,23 @@ class BoundedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter)
     field_class = BoundedModelMultipleChoiceField
 
 
+class CountryChoiceField(BoundedMultipleChoiceField):
+    """Country codes, checked against django-countries' table of codes. The field keeps
+    no choices (the filter's own, which the schema lists, stay on the filter): a form
+    would translate and sort every country's name to build them, copy them, and walk
+    them for each value given, on every request."""
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def valid_value(self, value):
+        return isinstance(value, str) and value in countries
+
+
+class CountryFilter(BoundedMultipleChoiceFilter):
+    field_class = CountryChoiceField
+
+
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     field_class = params.StrictDateTimeField
 
@@ -228,7 +269,7 @@ class CompanyFilter(django_filters.FilterSet):
     )
     # distinct=False: each filter tests a column of the company itself, which cannot
     # duplicate rows, and DISTINCT would stop an index from serving the ordering.
-    country = BoundedMultipleChoiceFilter(
+    country = CountryFilter(
         distinct=False,
         choices=countries,
         label=_("Country"),
@@ -314,9 +355,11 @@ class CompanyFilter(django_filters.FilterSet):
         }
 
     day: date | None = None
+    searched: bool = False
 
     def filter_queryset(self, queryset):
         self.day = self.form.cleaned_data.get("as_of")
+        self.searched = search_narrows(self.form.cleaned_data.get("q"))
         if self.day is not None:
             queryset = selectors.companies_registered_as_of(companies=queryset, day=self.day)
             for name, field_name in self.AS_OF_FIELDS.items():

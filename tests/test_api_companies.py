@@ -314,6 +314,35 @@ def test_cursor_paging_walks_every_company_once_in_order(api, many, ordering):
         assert walked == expected_order(many, field, ordering.startswith("-"))
 
 
+@pytest.mark.parametrize(
+    "ordering", [None, "-name", "declared_investment", "-direct_jobs", "resident_since"]
+)
+def test_a_search_pages_in_the_same_order_as_the_list(api, many, ordering):
+    """A search that narrows sorts its matches in a shape of its own (filters.sort_expression);
+    the order, ties and cursors are the list's."""
+    CompanyFactory(name="Co hidden", sector=many.first().sector, description_en="Not here.")
+    params = {"page_size": 4, **({"ordering": ordering} if ordering else {})}
+    listed = [slug for slug in walk(api, params) if slug != "co-hidden"]
+    assert walk(api, {**params, "q": "things"}) == listed
+    assert slugs(api.get(LIST, {**params, "q": "things", "page_size": 500, "page": 1})) == listed
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_a_search_is_matched_before_it_is_sorted(api, many):
+    """The planner may not walk the name index filtering row by row (a word's matches
+    cluster in name order, so the walk can cross the whole register): even with sorting
+    made dear, the plan finds the matches and sorts them."""
+    with CaptureQueriesContext(connection) as captured:
+        assert len(slugs(api.get(LIST, {"q": "things", "country": "CN", "page_size": 5}))) == 5
+    listing = next(q["sql"] for q in captured.captured_queries if "LIKE" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {listing}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "company_name_ci_idx" not in plan
+    assert "Sort" in plan
+
+
 def test_cursor_paging_deep_in_the_rows_without_a_figure(api, many):
     """Pages that start inside the missing-figure segment continue by primary key."""
     walked = walk(api, {"page_size": 1, "ordering": "-direct_jobs"})

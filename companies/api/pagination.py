@@ -29,12 +29,11 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from companies import params
-from companies.filters import ORDERINGS, sort_expression
+from companies.filters import DEFAULT_ORDERING, ORDERINGS, search_narrows, sort_expression
 from companies.models import Company
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-DEFAULT_ORDERING = "name"
 SORT_COLUMN = "sort_key"
 
 
@@ -79,7 +78,9 @@ class Keyset:
         self.field_name = ORDERINGS[self.ordering.lstrip("-")]
         self.field = Company._meta.get_field(self.field_name)
         # The rows carry their figures as of the day asked (`<figure>_as_of`).
-        self.expression = sort_expression(self.field_name, as_of=True)
+        self.expression = sort_expression(
+            self.field_name, as_of=True, searched=search_narrows(request.query_params.get("q"))
+        )
         self.after = self._decode(request.query_params.get("cursor"))
         # Ties go by primary key in the same direction, as CompanyOrderingFilter orders them.
         self.pk_order = "-pk" if self.descending else "pk"

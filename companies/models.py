@@ -7,8 +7,8 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower, Upper
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,14 +20,25 @@ from .text import NameField, NameKeyField, name_key, validate_line, validate_lin
 from .validators import validate_not_in_future, validate_report_date, validate_residence_date
 
 # Amounts are US dollars with cents; 16 digits hold up to 99 trillion.
-# The columns that search (`q`) reads, each with the short name of its index.
-SEARCHED_FIELDS = {
-    "name": "name",
-    "legal_name": "legal",
-    "description_en": "desc_en",
-    "description_ru": "desc_ru",
-    "description_zh_hans": "desc_zh",
-}
+# The columns that search (`q`) reads.
+SEARCHED_FIELDS = ("name", "legal_name", "description_en", "description_ru", "description_zh_hans")
+
+
+class SearchText(models.Func):
+    """The searched columns as one text, a space between each and the next: a word of a
+    search (which holds no space) is in it exactly when it is in one of the columns.
+    With the country, one trigram index serves it on PostgreSQL (company_search_trgm)."""
+
+    arg_joiner = " || ' ' || "
+    template = "(%(expressions)s)"
+    output_field = models.TextField()
+
+    def __init__(self):
+        super().__init__(
+            *(Coalesce(F(field), Value(""), output_field=TextField()) for field in SEARCHED_FIELDS)
+        )
+
+
 # A current figure on Company, the date of its report and that report's source.
 PROVENANCE = ("", "_reported_on", "_source")
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -258,11 +269,14 @@ class Company(models.Model):
             models.Index(fields=["declared_investment", "id"], name="company_declared_idx"),
             models.Index(fields=["realised_investment", "id"], name="company_realised_idx"),
             models.Index(fields=["direct_jobs", "id"], name="company_jobs_idx"),
-            # Search (`q`) is a case-insensitive substring match, which PostgreSQL answers
-            # from trigram indexes; created on PostgreSQL only (migration 0003).
-            *(
-                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"company_{short}_trgm")
-                for field, short in SEARCHED_FIELDS.items()
+            # Search (`q`) is a case-insensitive substring match of SearchText, which
+            # PostgreSQL answers from a trigram index that holds the country too (btree_gin),
+            # so that a country and a word are looked up together; created on PostgreSQL
+            # only (migration 0015).
+            GinIndex(
+                F("country"),
+                OpClass(Upper(SearchText()), name="gin_trgm_ops"),
+                name="company_search_trgm",
             ),
         ]
 

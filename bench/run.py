@@ -73,8 +73,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"register sizes of the growth runs (default {DEFAULT_SIZES})",
     )
     parser.add_argument("--main-size", type=_positive, default=100_000, metavar="N")
-    parser.add_argument("--seconds", type=_positive, default=8, help="per endpoint, main run")
-    parser.add_argument("--growth-seconds", type=_positive, default=5)
+    parser.add_argument("--seconds", type=_positive, default=6, help="per endpoint, main run")
+    parser.add_argument("--growth-seconds", type=_positive, default=4)
     parser.add_argument("--warmup-seconds", type=_positive, default=1)
     parser.add_argument("--max-requests", type=_positive, default=200_000)
     parser.add_argument("--exports", type=_positive, default=3, help="CSV downloads")

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from companies import services
 from tests.browser import browser  # noqa: F401  (the browser tests' chromium)
 from tests.factories import UserFactory
-from tests.pages import claims, clear_caches, register  # noqa: F401  (public pages' fixtures)
+from tests.pages import claims, clear_caches, residents_and_a_draft  # noqa: F401  (public pages' fixtures)
 
 
 @pytest.fixture

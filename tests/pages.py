@@ -20,7 +20,7 @@ def clear_caches() -> None:
 
 
 @pytest.fixture
-def register(db):
+def residents_and_a_draft(db):
     """Two current residents, a former one, an applicant and a resident draft.
 
     - Alpha Telecom (CN, electronics): resident since 2016, declared $12m, 20 jobs;
@@ -89,7 +89,7 @@ def register(db):
 
 
 @pytest.fixture
-def claims(register):
+def claims(residents_and_a_draft):
     """A published claim the register agrees with, one it does not, and a draft claim."""
     return SimpleNamespace(
         agreeing=ClaimFactory(

@@ -24,7 +24,7 @@ LAPTOP = {"width": 1366, "height": 768}
 
 
 @pytest.fixture
-def register(transactional_db):
+def long_names_and_figures(transactional_db):
     """Companies with long names, countries and sectors, and nine-digit figures."""
     sector = SectorFactory(name_en="Electronics and telecommunications")
     for n, country in enumerate(["AE", "CN", "BY", "DE", "US"]):
@@ -44,7 +44,7 @@ def register(transactional_db):
 
 
 @pytest.fixture
-def signed_in(browser, live_server, register):
+def signed_in(browser, live_server, long_names_and_figures):
     UserFactory(username="olga", is_staff=True, password="a-long-staff-password").groups.add(
         services.editors_group_sync()
     )
@@ -79,10 +79,10 @@ def test_the_company_list_at_1366_px_shows_every_column_without_sideways_scrolli
     assert page.locator("td.field-declared").first.inner_text().startswith("123,456,789.50")
 
 
-def test_the_change_page_shows_no_time_zone_note_under_dates(signed_in, register):
+def test_the_change_page_shows_no_time_zone_note_under_dates(signed_in, long_names_and_figures):
     page = signed_in
     # The browser's clock three hours from the park's, as in the report that asked for this.
-    page.goto(reverse("admin:companies_company_change", args=[register.pk]))
+    page.goto(reverse("admin:companies_company_change", args=[long_names_and_figures.pk]))
     page.wait_for_load_state("load")
     visible = page.evaluate(
         """() => [...document.querySelectorAll('.timezonewarning')]
@@ -91,20 +91,20 @@ def test_the_change_page_shows_no_time_zone_note_under_dates(signed_in, register
     assert visible <= 1
 
 
-def admin_pages(register) -> list[str]:
+def admin_pages(long_names_and_figures) -> list[str]:
     return [
         reverse("admin:index"),
         reverse("admin:companies_company_changelist"),
-        reverse("admin:companies_company_history", args=[register.pk]),
+        reverse("admin:companies_company_history", args=[long_names_and_figures.pk]),
         reverse("admin:companies_company_import"),
     ]
 
 
-def test_the_editors_pages_have_no_accessibility_violations(signed_in, register):
+def test_the_editors_pages_have_no_accessibility_violations(signed_in, long_names_and_figures):
     """The index (what needs attention), the list, history and import pages."""
     page = signed_in
     found = {}
-    for path in admin_pages(register):
+    for path in admin_pages(long_names_and_figures):
         page.goto(path)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate(AXE_RUN)

@@ -65,8 +65,10 @@ def nu_errors(java: str, pages: dict[str, str], folder: Path) -> dict[str, list[
     return found
 
 
-def test_the_admins_pages_have_no_html_errors(java, tmp_path, editor_client, register):
-    company = register.alpha
+def test_the_admins_pages_have_no_html_errors(
+    java, tmp_path, editor_client, residents_and_a_draft
+):
+    company = residents_and_a_draft.alpha
     company.legal_name = "Alpha Telecom Holding"
     company.save()  # a second version, for the history and the revert page
     claim = ClaimFactory(companies=4)

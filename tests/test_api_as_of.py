@@ -23,7 +23,7 @@ PROVENANCE = [
 
 
 @pytest.fixture
-def register():
+def jobs_over_the_years():
     """Chinese companies with jobs over the years, and one from Belarus:
 
     - alpha (CN) since 2016: 2017 report (120 jobs, 10M declared), 2019 report
@@ -64,7 +64,7 @@ def results(response) -> dict:
     return {row["slug"]: row for row in response.json()["results"]}
 
 
-def test_each_figure_in_the_list_says_the_day_and_source_of_its_report(api, register):
+def test_each_figure_in_the_list_says_the_day_and_source_of_its_report(api, jobs_over_the_years):
     alpha = results(api.get(LIST))["alpha"]
     assert {name: alpha[name] for name in ["declared_investment", "direct_jobs", *PROVENANCE]} == {
         "declared_investment": "12000000.00",
@@ -80,7 +80,7 @@ def test_each_figure_in_the_list_says_the_day_and_source_of_its_report(api, regi
     assert api.get(f"{LIST}alpha/").json() == alpha
 
 
-def test_the_list_as_of_a_day_is_the_register_that_day_with_its_figures(api, register):
+def test_the_list_as_of_a_day_is_the_register_that_day_with_its_figures(api, jobs_over_the_years):
     rows = results(api.get(LIST, {"as_of": "2019-12-31"}))
     assert sorted(rows) == ["alpha", "beta", "delta"]  # gamma became resident in 2021
     assert rows["beta"]["status"] == "resident"  # it exited in 2020
@@ -94,7 +94,7 @@ def test_the_list_as_of_a_day_is_the_register_that_day_with_its_figures(api, reg
     assert (later["beta"]["status"], later["beta"]["direct_jobs"]) == ("exited", 90)
 
 
-def test_companies_from_china_with_more_than_100_jobs_as_of_a_day(api, register):
+def test_companies_from_china_with_more_than_100_jobs_as_of_a_day(api, jobs_over_the_years):
     query = {"country": "CN", "direct_jobs_min": "101"}
     assert sorted(results(api.get(LIST, {**query, "as_of": "2019-12-31"}))) == ["alpha", "beta"]
     assert sorted(results(api.get(LIST, {**query, "as_of": "2020-06-30"}))) == ["alpha"]
@@ -103,7 +103,9 @@ def test_companies_from_china_with_more_than_100_jobs_as_of_a_day(api, register)
     assert sorted(results(api.get(LIST, statuses))) == ["alpha", "delta"]
 
 
-def test_as_of_orders_figures_by_their_value_that_day_on_both_kinds_of_pages(api, register):
+def test_as_of_orders_figures_by_their_value_that_day_on_both_kinds_of_pages(
+    api, jobs_over_the_years
+):
     query = {"as_of": "2019-12-31", "ordering": "-direct_jobs", "page_size": 2}
     first = api.get(LIST, query).json()
     second = api.get(first["next"]).json()
@@ -114,7 +116,7 @@ def test_as_of_orders_figures_by_their_value_that_day_on_both_kinds_of_pages(api
     assert by_number["count"] == 3
 
 
-def test_the_exports_as_of_a_day_agree_with_the_list(api, register):
+def test_the_exports_as_of_a_day_agree_with_the_list(api, jobs_over_the_years):
     query = {"as_of": "2019-12-31", "country": "CN", "direct_jobs_min": "101"}
     listed = results(api.get(LIST, query))
     lines = b"".join(api.get(f"{LIST}export.ndjson", query).streaming_content).splitlines()
@@ -129,7 +131,7 @@ def test_the_exports_as_of_a_day_agree_with_the_list(api, register):
         assert row["as_of"] == "2019-12-31"
 
 
-def test_csv_appends_the_day_and_provenance_after_the_existing_columns(api, register):
+def test_csv_appends_the_day_and_provenance_after_the_existing_columns(api, jobs_over_the_years):
     content = b"".join(api.get(f"{LIST}export.csv").streaming_content).decode()
     header = next(csv.reader(io.StringIO(content)))
     assert header[:18] == [
@@ -146,7 +148,7 @@ def test_csv_appends_the_day_and_provenance_after_the_existing_columns(api, regi
     )
 
 
-def test_a_company_as_of_a_day_and_before_its_residence(api, register):
+def test_a_company_as_of_a_day_and_before_its_residence(api, jobs_over_the_years):
     beta = api.get(f"{LIST}beta/", {"as_of": "2019-12-31"}).json()
     assert (beta["status"], beta["direct_jobs"], beta["as_of"]) == ("resident", 150, "2019-12-31")
     assert beta == results(api.get(LIST, {"as_of": "2019-12-31"}))["beta"]
@@ -155,7 +157,7 @@ def test_a_company_as_of_a_day_and_before_its_residence(api, register):
     assert response.json()["detail"] == "This company was not in the register on 2020-12-31."
 
 
-def test_the_list_as_of_a_day_keeps_drafts_from_the_public(api, editor_api, register):
+def test_the_list_as_of_a_day_keeps_drafts_from_the_public(api, editor_api, jobs_over_the_years):
     Company.objects.filter(slug="beta").update(is_published=False)
     assert "beta" not in results(api.get(LIST, {"as_of": "2019-12-31"}))
     assert api.get(f"{LIST}beta/", {"as_of": "2019-12-31"}).status_code == 404
@@ -163,7 +165,9 @@ def test_the_list_as_of_a_day_keeps_drafts_from_the_public(api, editor_api, regi
 
 
 @pytest.mark.parametrize("value", ["2019-02-30", "31.12.2019", "2009-12-31", "2999-01-01"])
-def test_a_bad_as_of_is_refused_naming_it_on_the_list_detail_and_exports(api, register, value):
+def test_a_bad_as_of_is_refused_naming_it_on_the_list_detail_and_exports(
+    api, jobs_over_the_years, value
+):
     for url in (LIST, f"{LIST}alpha/", f"{LIST}export.csv", f"{LIST}export.ndjson"):
         response = api.get(url, {"as_of": value})
         assert response.status_code == 400, url
@@ -172,7 +176,7 @@ def test_a_bad_as_of_is_refused_naming_it_on_the_list_detail_and_exports(api, re
 
 @pytest.mark.parametrize("as_of", [None, "2019-12-31"])
 def test_the_list_as_of_a_day_runs_as_many_queries_whatever_the_page_size(
-    api, register, django_assert_max_num_queries, as_of
+    api, jobs_over_the_years, django_assert_max_num_queries, as_of
 ):
     for n in range(30):
         company = CompanyFactory(resident_since=date(2018, 1, 1))

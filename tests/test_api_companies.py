@@ -34,7 +34,7 @@ def report(company, declared=None, jobs=None, realised=None, day=date(2020, 12, 
 
 
 @pytest.fixture
-def register():
+def four_companies_and_a_draft():
     """Four published companies and a draft:
 
     - alpha (CN, electronics), since 2016, declared 10M, 20 jobs;
@@ -81,7 +81,9 @@ def reader():
 # --- Fields --------------------------------------------------------------------------
 
 
-def test_company_detail_has_every_field_with_current_figures_and_their_provenance(api, register):
+def test_company_detail_has_every_field_with_current_figures_and_their_provenance(
+    api, four_companies_and_a_draft
+):
     body = api.get(f"{LIST}alpha/").json()
 
     assert body == {
@@ -101,7 +103,7 @@ def test_company_detail_has_every_field_with_current_figures_and_their_provenanc
         "realised_investment": "1000000.00",
         "direct_jobs": 20,
         "is_published": True,
-        "version": register["alpha"].__class__.objects.get(slug="alpha").version,
+        "version": four_companies_and_a_draft["alpha"].__class__.objects.get(slug="alpha").version,
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
         "reports_url": "http://testserver/api/v1/companies/alpha/reports/",
@@ -118,7 +120,9 @@ def test_company_detail_has_every_field_with_current_figures_and_their_provenanc
     assert created <= timezone.now()
 
 
-def test_names_are_in_the_language_asked_for_and_fall_back_to_english(api, register):
+def test_names_are_in_the_language_asked_for_and_fall_back_to_english(
+    api, four_companies_and_a_draft
+):
     alpha = api.get(f"{LIST}alpha/", HTTP_ACCEPT_LANGUAGE="ru")
     beta = api.get(f"{LIST}beta/", HTTP_ACCEPT_LANGUAGE="ru").json()
 
@@ -130,12 +134,12 @@ def test_names_are_in_the_language_asked_for_and_fall_back_to_english(api, regis
     assert beta["description"] == "Rail freight and warehouses."
 
 
-def test_list_items_have_the_same_fields_as_the_detail(api, register):
+def test_list_items_have_the_same_fields_as_the_detail(api, four_companies_and_a_draft):
     listed = next(c for c in api.get(LIST).json()["results"] if c["slug"] == "alpha")
     assert listed == api.get(f"{LIST}alpha/").json()
 
 
-def test_sparse_fields_return_only_the_named_fields(api, register):
+def test_sparse_fields_return_only_the_named_fields(api, four_companies_and_a_draft):
     body = api.get(LIST, {"fields": "slug,name,country"}).json()
     assert body["results"][0] == {
         "slug": "alpha",
@@ -146,7 +150,7 @@ def test_sparse_fields_return_only_the_named_fields(api, register):
 
 
 @pytest.mark.parametrize("fields", ["name,colour", ",", "password"])
-def test_unknown_sparse_field_is_refused_naming_fields(api, register, fields):
+def test_unknown_sparse_field_is_refused_naming_fields(api, four_companies_and_a_draft, fields):
     response = api.get(LIST, {"fields": fields})
     assert response.status_code == 400
     assert list(response.json()) == ["fields"]
@@ -172,13 +176,15 @@ def test_unknown_sparse_field_is_refused_naming_fields(api, register, fields):
         ({"realised_investment_min": "1"}, ["alpha"]),
     ],
 )
-def test_filters_select_the_matching_companies(api, register, params, expected):
+def test_filters_select_the_matching_companies(api, four_companies_and_a_draft, params, expected):
     assert slugs(api.get(LIST, params)) == expected
 
 
-def test_updated_since_returns_only_companies_changed_since(api, register):
+def test_updated_since_returns_only_companies_changed_since(api, four_companies_and_a_draft):
     since = timezone.now()
-    services.company_update(company=register["gamma"], fields={"website": "https://g.example"})
+    services.company_update(
+        company=four_companies_and_a_draft["gamma"], fields={"website": "https://g.example"}
+    )
     assert slugs(api.get(LIST, {"updated_since": since.isoformat()})) == ["gamma"]
 
 
@@ -193,7 +199,9 @@ def test_updated_since_returns_only_companies_changed_since(api, register):
         ("rail routers", []),
     ],
 )
-def test_search_finds_words_in_names_and_descriptions(api, register, q, expected):
+def test_search_finds_words_in_names_and_descriptions(
+    api, four_companies_and_a_draft, q, expected
+):
     assert slugs(api.get(LIST, {"q": q})) == expected
 
 
@@ -215,7 +223,7 @@ def test_search_finds_words_in_names_and_descriptions(api, register, q, expected
         ("format", "xml"),
     ],
 )
-def test_bad_query_parameter_answers_400_naming_it(api, register, param, value):
+def test_bad_query_parameter_answers_400_naming_it(api, four_companies_and_a_draft, param, value):
     response = api.get(LIST, {param: value})
     assert response.status_code == 400
     body = response.json()
@@ -223,7 +231,9 @@ def test_bad_query_parameter_answers_400_naming_it(api, register, param, value):
     assert all(isinstance(reason, str) and reason for reason in next(iter(body.values())))
 
 
-def test_an_unknown_query_parameter_is_refused_naming_it_and_the_closest_known_one(api, register):
+def test_an_unknown_query_parameter_is_refused_naming_it_and_the_closest_known_one(
+    api, four_companies_and_a_draft
+):
     response = api.get(LIST, {"country": "CN", "jobs_min": "101", "xyzzy": "1"})
     assert response.status_code == 400
     body = response.json()
@@ -252,7 +262,9 @@ def test_an_unknown_query_parameter_is_refused_naming_it_and_the_closest_known_o
     ],
 )
 @pytest.mark.parametrize("paging", [{}, {"page": "1"}])
-def test_ordering_sorts_with_missing_figures_last(api, register, ordering, expected, paging):
+def test_ordering_sorts_with_missing_figures_last(
+    api, four_companies_and_a_draft, ordering, expected, paging
+):
     params = {**paging, **({"ordering": ordering} if ordering else {})}
     assert slugs(api.get(LIST, params)) == expected
 
@@ -415,15 +427,15 @@ def test_default_page_holds_50_companies(api):
     [{}, {"q": "Drafty"}, {"q": "secret"}, {"country": "CN"}, {"page": 1},
      {"ordering": "-declared_investment"}, {"declared_investment_min": "50000000"}],
 )  # fmt: skip
-def test_draft_company_is_absent_from_anonymous_list(api, register, params):
+def test_draft_company_is_absent_from_anonymous_list(api, four_companies_and_a_draft, params):
     assert "drafty" not in slugs(api.get(LIST, params))
 
 
-def test_draft_is_absent_from_the_count_of_numbered_pages(api, register):
+def test_draft_is_absent_from_the_count_of_numbered_pages(api, four_companies_and_a_draft):
     assert api.get(LIST, {"page": 1}).json()["count"] == 4
 
 
-def test_draft_detail_answers_404_exactly_like_a_missing_company(api, register):
+def test_draft_detail_answers_404_exactly_like_a_missing_company(api, four_companies_and_a_draft):
     draft = api.get(f"{LIST}drafty/")
     missing = api.get(f"{LIST}no-such-company/")
     assert draft.status_code == missing.status_code == 404
@@ -431,13 +443,15 @@ def test_draft_detail_answers_404_exactly_like_a_missing_company(api, register):
     assert api.get(f"{LIST}drafty/reports/").content == missing.content
 
 
-def test_draft_is_hidden_from_a_reader_without_permissions(reader, token_for, register):
+def test_draft_is_hidden_from_a_reader_without_permissions(
+    reader, token_for, four_companies_and_a_draft
+):
     client = token_for(reader)
     assert "drafty" not in slugs(client.get(LIST))
     assert client.get(f"{LIST}drafty/").status_code == 404
 
 
-def test_editor_sees_drafts_in_lists_and_details(editor_api, register):
+def test_editor_sees_drafts_in_lists_and_details(editor_api, four_companies_and_a_draft):
     assert "drafty" in slugs(editor_api.get(LIST))
     assert editor_api.get(f"{LIST}drafty/").json()["is_published"] is False
     assert editor_api.get(LIST, {"page": 1}).json()["count"] == 5
@@ -447,7 +461,7 @@ def test_editor_sees_drafts_in_lists_and_details(editor_api, register):
 
 
 @pytest.mark.parametrize("url", [LIST, f"{LIST}alpha/", f"{LIST}alpha/reports/"])
-def test_repeated_read_with_its_etag_answers_304(api, register, url):
+def test_repeated_read_with_its_etag_answers_304(api, four_companies_and_a_draft, url):
     first = api.get(url)
     assert first.status_code == 200
     again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -458,35 +472,41 @@ def test_repeated_read_with_its_etag_answers_304(api, register, url):
     assert by_date.status_code == 304
 
 
-def test_304_does_not_run_the_list_query(api, register, django_assert_max_num_queries):
+def test_304_does_not_run_the_list_query(
+    api, four_companies_and_a_draft, django_assert_max_num_queries
+):
     etag = api.get(LIST)["ETag"]
     with django_assert_max_num_queries(1):  # the register's revision
         assert api.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
-def test_etag_changes_when_the_register_changes(api, register):
+def test_etag_changes_when_the_register_changes(api, four_companies_and_a_draft):
     first = api.get(f"{LIST}alpha/")
-    services.company_update(company=register["beta"], fields={"website": "https://b.example"})
+    services.company_update(
+        company=four_companies_and_a_draft["beta"], fields={"website": "https://b.example"}
+    )
     after = api.get(LIST, HTTP_IF_NONE_MATCH=first["ETag"])
     assert after.status_code == 200
     assert api.get(f"{LIST}alpha/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-def test_etag_differs_by_language_and_by_who_may_see_drafts(api, editor_api, register):
+def test_etag_differs_by_language_and_by_who_may_see_drafts(
+    api, editor_api, four_companies_and_a_draft
+):
     english = api.get(LIST)["ETag"]
     assert api.get(LIST, HTTP_ACCEPT_LANGUAGE="ru")["ETag"] != english
     assert editor_api.get(LIST)["ETag"] != english
     assert api.get(LIST, HTTP_IF_NONE_MATCH=editor_api.get(LIST)["ETag"]).status_code == 200
 
 
-def test_head_answers_like_get_without_a_body(api, register):
+def test_head_answers_like_get_without_a_body(api, four_companies_and_a_draft):
     get, head = api.get(LIST), api.head(LIST)
     assert head.status_code == 200
     assert head.content == b""
     assert head["ETag"] == get["ETag"]
 
 
-def test_responses_vary_by_language_and_credentials(api, register):
+def test_responses_vary_by_language_and_credentials(api, four_companies_and_a_draft):
     vary = api.get(LIST)["Vary"]
     for header in ("Accept", "Accept-Language", "Authorization"):
         assert header in vary
@@ -547,7 +567,7 @@ def test_editor_list_query_count_does_not_grow_with_page_size(
 
 
 @pytest.mark.parametrize("url", [LIST, f"{LIST}alpha/", "/api/v1/stats/"])
-def test_unacceptable_accept_header_answers_406_in_json(api, register, url):
+def test_unacceptable_accept_header_answers_406_in_json(api, four_companies_and_a_draft, url):
     response = api.get(url, HTTP_ACCEPT="application/xml")
     assert response.status_code == 406
     assert response["Content-Type"] == "application/json"

@@ -26,7 +26,7 @@ COLUMNS = [
 
 
 @pytest.fixture
-def register():
+def companies_with_formulas():
     sector = SectorFactory(slug="chemistry", name_en="Chemistry", name_ru="Химия")
     alpha = CompanyFactory(
         name="Alpha", slug="alpha", country="CN", sector=sector, legal_name="=HYPERLINK(1)",
@@ -49,7 +49,7 @@ def streamed(response) -> str:
     return b"".join(response.streaming_content).decode()
 
 
-def test_csv_export_has_the_documented_columns_and_values(api, register):
+def test_csv_export_has_the_documented_columns_and_values(api, companies_with_formulas):
     response = api.get(LIST, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="ru")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="companies.csv"'
@@ -70,7 +70,7 @@ def test_csv_export_has_the_documented_columns_and_values(api, register):
     assert alpha["updated_at"].startswith(str(date.today().year)[:2])
 
 
-def test_csv_cells_that_a_spreadsheet_would_execute_are_neutralised(api, register):
+def test_csv_cells_that_a_spreadsheet_would_execute_are_neutralised(api, companies_with_formulas):
     rows = list(csv.DictReader(io.StringIO(streamed(api.get(LIST, {"format": "csv"})))))
     beta, alpha = rows
     assert alpha["legal_name"] == "'=HYPERLINK(1)"
@@ -80,7 +80,7 @@ def test_csv_cells_that_a_spreadsheet_would_execute_are_neutralised(api, registe
     assert alpha["website"] == "https://alpha.example"
 
 
-def test_export_applies_the_lists_filters_and_ordering(api, register):
+def test_export_applies_the_lists_filters_and_ordering(api, companies_with_formulas):
     rows = list(csv.DictReader(io.StringIO(streamed(
         api.get(LIST, {"format": "csv", "status": "exited"})
     ))))  # fmt: skip
@@ -102,13 +102,13 @@ def test_export_is_not_paged_and_streams_in_chunks(api, monkeypatch, format):
     assert len(chunks) == 3
 
 
-def test_editor_export_includes_drafts(editor_api, register):
+def test_editor_export_includes_drafts(editor_api, companies_with_formulas):
     text = streamed(editor_api.get(LIST, {"format": "csv"}))
     draft = next(row for row in csv.DictReader(io.StringIO(text)) if row["slug"] == "draft")
     assert draft["is_published"] == "false"
 
 
-def test_ndjson_export_has_one_company_per_line_with_sparse_fields(api, register):
+def test_ndjson_export_has_one_company_per_line_with_sparse_fields(api, companies_with_formulas):
     response = api.get(LIST, {"format": "ndjson", "fields": "slug,declared_investment"})
     assert response["Content-Type"] == "application/x-ndjson"
     lines = streamed(response).splitlines()
@@ -118,7 +118,7 @@ def test_ndjson_export_has_one_company_per_line_with_sparse_fields(api, register
     ]
 
 
-def test_ndjson_lines_equal_the_list_items(api, register):
+def test_ndjson_lines_equal_the_list_items(api, companies_with_formulas):
     lines = streamed(api.get(LIST, {"format": "ndjson"})).splitlines()
     assert [json.loads(line) for line in lines] == api.get(LIST).json()["results"]
 
@@ -126,7 +126,9 @@ def test_ndjson_lines_equal_the_list_items(api, register):
 @pytest.mark.parametrize(
     ("path", "params"), [("export.csv", {}), ("export.ndjson", {}), ("", {"format": "csv"})]
 )
-def test_export_operations_answer_like_the_format_parameter(api, register, path, params):
+def test_export_operations_answer_like_the_format_parameter(
+    api, companies_with_formulas, path, params
+):
     response = api.get(f"{LIST}{path}", {"country": "CN", **params})
     text = streamed(response)
     if path.endswith("ndjson"):
@@ -137,7 +139,7 @@ def test_export_operations_answer_like_the_format_parameter(api, register, path,
         assert response["Content-Type"] == "text/csv; charset=utf-8"
 
 
-def test_export_operation_refuses_a_bad_filter_in_json(api, register):
+def test_export_operation_refuses_a_bad_filter_in_json(api, companies_with_formulas):
     response = api.get(f"{LIST}export.csv", {"country": "XX"})
     assert response.status_code == 400
     assert response.json() == {
@@ -145,26 +147,26 @@ def test_export_operation_refuses_a_bad_filter_in_json(api, register):
     }
 
 
-def test_csv_is_chosen_by_accept_header_too(api, register):
+def test_csv_is_chosen_by_accept_header_too(api, companies_with_formulas):
     response = api.get(LIST, HTTP_ACCEPT="text/csv")
     assert streamed(response).startswith("slug,name,")
 
 
-def test_bad_filter_on_an_export_answers_400_in_json(api, register):
+def test_bad_filter_on_an_export_answers_400_in_json(api, companies_with_formulas):
     response = api.get(LIST, {"format": "csv", "country": "XX"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert "country" in response.json()
 
 
-def test_export_of_an_unchanged_register_answers_304(api, register):
+def test_export_of_an_unchanged_register_answers_304(api, companies_with_formulas):
     etag = api.get(LIST, {"format": "csv"})["ETag"]
     assert api.get(LIST, {"format": "csv"}, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert api.get(LIST, {"format": "ndjson"}, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/api/v1/stats/", f"{LIST}alpha/"])
-def test_other_endpoints_refuse_the_export_formats(api, register, url):
+def test_other_endpoints_refuse_the_export_formats(api, companies_with_formulas, url):
     response = api.get(url, {"format": "csv"})
     assert response.status_code == 400
     assert "format" in response.json()

@@ -24,7 +24,7 @@ CLAIMS = "/api/v1/claims/"
 
 
 @pytest.fixture
-def register():
+def three_residents_and_a_draft():
     """Three published companies, a draft, and an empty sector.
 
     - alpha (CN, electronics): resident since 2016-05-01; reports 2017-12-31 (10M declared,
@@ -95,19 +95,23 @@ def figures(companies, countries, declared, realised, jobs, as_of=None) -> dict:
         ("2020-06-30", figures(2, 2, 15_000_000, 4_000_000, 25)),  # beta exited that day
     ],
 )
-def test_stats_as_of_a_day_match_hand_computed_totals(api, register, as_of, expected):
+def test_stats_as_of_a_day_match_hand_computed_totals(
+    api, three_residents_and_a_draft, as_of, expected
+):
     response = api.get(STATS, {"as_of": as_of})
     assert response.status_code == 200
     assert response.json() == {"as_of": as_of, **expected, **COUNTED}
 
 
-def test_stats_without_as_of_answer_for_today(api, register):
+def test_stats_without_as_of_answer_for_today(api, three_residents_and_a_draft):
     body = api.get(STATS).json()
     today = timezone.localdate().isoformat()
     assert body == {"as_of": today, **figures(2, 2, 15e6, 4e6, 25), **COUNTED}
 
 
-def test_editor_totals_include_drafts_and_anonymous_ones_do_not(api, editor_api, register):
+def test_editor_totals_include_drafts_and_anonymous_ones_do_not(
+    api, editor_api, three_residents_and_a_draft
+):
     editor = editor_api.get(STATS, {"as_of": "2019-12-31"}).json()
     anonymous = api.get(STATS, {"as_of": "2019-12-31"}).json()
     assert editor == {"as_of": "2019-12-31", **figures(4, 3, 21e6, 4_250_000, 133), **COUNTED}
@@ -120,14 +124,16 @@ def test_editor_totals_include_drafts_and_anonymous_ones_do_not(api, editor_api,
     ["2021-02-30", "30.06.2021", "20210630", "2021-6-30", "today",
      (date.today() + timedelta(days=2)).isoformat()],
 )  # fmt: skip
-def test_bad_as_of_answers_400_naming_it(api, register, url, as_of):
+def test_bad_as_of_answers_400_naming_it(api, three_residents_and_a_draft, url, as_of):
     response = api.get(url, {"as_of": as_of})
     assert response.status_code == 400
     assert list(response.json()) == ["as_of"]
 
 
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
-def test_blank_as_of_means_today_as_every_blank_parameter_means_not_given(api, register, url):
+def test_blank_as_of_means_today_as_every_blank_parameter_means_not_given(
+    api, three_residents_and_a_draft, url
+):
     assert api.get(url, {"as_of": ""}).json() == api.get(url).json()
 
 
@@ -148,7 +154,7 @@ def test_demo_register_reproduces_the_published_snapshot(api):
 # --- Series by year ------------------------------------------------------------------
 
 
-def test_years_series_gives_each_years_end_totals_and_movements(api, register):
+def test_years_series_gives_each_years_end_totals_and_movements(api, three_residents_and_a_draft):
     body = api.get(YEARS, {"as_of": "2019-12-31"}).json()
     assert body["as_of"] == "2019-12-31"
     assert body["results"] == [
@@ -159,7 +165,7 @@ def test_years_series_gives_each_years_end_totals_and_movements(api, register):
     ]
 
 
-def test_years_series_ends_at_as_of_within_its_year(api, register):
+def test_years_series_ends_at_as_of_within_its_year(api, three_residents_and_a_draft):
     last = api.get(YEARS, {"as_of": "2020-06-30"}).json()["results"][-1]
     assert last == {
         "year": 2020, "joined": 0, "exited": 1, **figures(2, 2, 15e6, 4e6, 25, "2020-06-30")
@@ -169,7 +175,7 @@ def test_years_series_ends_at_as_of_within_its_year(api, register):
 # --- Countries -----------------------------------------------------------------------
 
 
-def test_countries_have_counts_and_figures_largest_first(api, register):
+def test_countries_have_counts_and_figures_largest_first(api, three_residents_and_a_draft):
     body = api.get(COUNTRIES, {"as_of": "2019-12-31"}).json()
     assert body == {
         "as_of": "2019-12-31",
@@ -185,7 +191,7 @@ def test_countries_have_counts_and_figures_largest_first(api, register):
     }  # fmt: skip
 
 
-def test_country_names_follow_accept_language(api, register):
+def test_country_names_follow_accept_language(api, three_residents_and_a_draft):
     body = api.get(COUNTRIES, {"as_of": "2019-12-31"}, HTTP_ACCEPT_LANGUAGE="ru").json()
     assert [c["name"] for c in body["results"]] == ["Беларусь", "Китай"]
     chinese = api.get(COUNTRIES, {"as_of": "2019-12-31"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -193,7 +199,9 @@ def test_country_names_follow_accept_language(api, register):
     assert chinese.json()["results"][1]["name"] == "中国"
 
 
-def test_countries_omit_a_country_whose_only_resident_is_a_draft(api, editor_api, register):
+def test_countries_omit_a_country_whose_only_resident_is_a_draft(
+    api, editor_api, three_residents_and_a_draft
+):
     assert "DE" not in [c["code"] for c in api.get(COUNTRIES).json()["results"]]
     assert "DE" in [c["code"] for c in editor_api.get(COUNTRIES).json()["results"]]
 
@@ -201,7 +209,7 @@ def test_countries_omit_a_country_whose_only_resident_is_a_draft(api, editor_api
 # --- Sectors -------------------------------------------------------------------------
 
 
-def test_sectors_list_every_sector_with_its_figures(api, register):
+def test_sectors_list_every_sector_with_its_figures(api, three_residents_and_a_draft):
     body = api.get(SECTORS, {"as_of": "2019-12-31"}, HTTP_ACCEPT_LANGUAGE="ru").json()
     assert body == {
         "as_of": "2019-12-31",
@@ -219,7 +227,7 @@ def test_sectors_list_every_sector_with_its_figures(api, register):
     }  # fmt: skip
 
 
-def test_sector_totals_leave_out_drafts(api, register):
+def test_sector_totals_leave_out_drafts(api, three_residents_and_a_draft):
     logistics = api.get(SECTORS, {"as_of": "2017-06-30"}).json()["results"]
     assert {s["slug"]: s["companies"] for s in logistics} == {
         "electronics": 1, "logistics": 0, "research": 0
@@ -229,7 +237,7 @@ def test_sector_totals_leave_out_drafts(api, register):
 # --- Claims --------------------------------------------------------------------------
 
 
-def test_claims_show_the_registers_figures_and_agreement(api, register):
+def test_claims_show_the_registers_figures_and_agreement(api, three_residents_and_a_draft):
     ClaimFactory(
         statement="3 companies from 2 countries, over $19M and at least 40 jobs.",
         claimed_on=date(2019, 12, 31), source="Press release", companies=3, countries=2,
@@ -272,7 +280,9 @@ def test_demo_claims_carry_the_registers_verdicts(api):
 
 
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS, CLAIMS])
-def test_repeated_figure_request_answers_304_until_the_register_changes(api, register, url):
+def test_repeated_figure_request_answers_304_until_the_register_changes(
+    api, three_residents_and_a_draft, url
+):
     first = api.get(url)
     assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert api.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
@@ -282,7 +292,7 @@ def test_repeated_figure_request_answers_304_until_the_register_changes(api, reg
 
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS, CLAIMS])
 def test_figures_are_computed_once_per_register_revision(
-    api, editor_api, register, url, django_assert_max_num_queries
+    api, editor_api, three_residents_and_a_draft, url, django_assert_max_num_queries
 ):
     first = api.get(url).json()
     with django_assert_max_num_queries(1):  # the revision, which names the cached copy
@@ -294,7 +304,9 @@ def test_figures_are_computed_once_per_register_revision(
 
 
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
-def test_figures_for_today_are_not_answered_from_yesterdays_copy(api, register, url, monkeypatch):
+def test_figures_for_today_are_not_answered_from_yesterdays_copy(
+    api, three_residents_and_a_draft, url, monkeypatch
+):
     first = api.get(url)
     tomorrow = timezone.localdate() + timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
@@ -304,7 +316,7 @@ def test_figures_for_today_are_not_answered_from_yesterdays_copy(api, register, 
     assert again.json()["as_of"] == tomorrow.isoformat()
 
 
-def test_etag_depends_on_as_of(api, register):
+def test_etag_depends_on_as_of(api, three_residents_and_a_draft):
     etag = api.get(STATS, {"as_of": "2019-12-31"})["ETag"]
     other = api.get(STATS, {"as_of": "2018-12-31"}, HTTP_IF_NONE_MATCH=etag)
     assert other.status_code == 200
@@ -327,7 +339,7 @@ def _queries(api, url, params=None) -> int:
     ],
 )
 def test_figure_query_count_does_not_grow_with_the_register(
-    api, register, url, params, most, django_assert_max_num_queries
+    api, three_residents_and_a_draft, url, params, most, django_assert_max_num_queries
 ):
     ClaimFactory(claimed_on=date(2019, 12, 31), companies=3)
     small = _queries(api, url, params)
@@ -361,21 +373,25 @@ def _reference_totals(day, companies) -> dict:
         ({"direct_jobs_min": "6", "country": "BY"}, {"name": "Beta"}),
     ],
 )
-def test_stats_answer_for_the_companies_the_filters_match(api, register, params, matching):
+def test_stats_answer_for_the_companies_the_filters_match(
+    api, three_residents_and_a_draft, params, matching
+):
     day = date(2019, 12, 31)
     body = api.get(STATS, {"as_of": day.isoformat(), **params}).json()
     companies = Company.objects.published().filter(**matching)
     assert body == {**_reference_totals(day, companies), **COUNTED}
 
 
-def test_a_range_filter_reads_each_figure_as_of_the_day(api, register):
+def test_a_range_filter_reads_each_figure_as_of_the_day(api, three_residents_and_a_draft):
     # gamma reported 5 jobs in 2019; a range of 5 to 5 finds it then, and nothing before.
     assert api.get(STATS, {"as_of": "2019-12-31", "direct_jobs_max": "5"}).json()["companies"] == 1
     assert api.get(STATS, {"as_of": "2019-06-30", "direct_jobs_max": "5"}).json()["companies"] == 0
 
 
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
-def test_figures_with_a_country_filter_equal_the_reference_for_those_companies(api, register, url):
+def test_figures_with_a_country_filter_equal_the_reference_for_those_companies(
+    api, three_residents_and_a_draft, url
+):
     filtered = api.get(url, {"as_of": "2020-01-31", "country": "BY"}).json()
     searched = api.get(url, {"as_of": "2020-01-31", "country": "BY", "q": "a"}).json()
     # The ledger answers a country filter; a search is answered from the reports.
@@ -383,7 +399,7 @@ def test_figures_with_a_country_filter_equal_the_reference_for_those_companies(a
 
 
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
-def test_a_bad_filter_answers_400_naming_it(api, register, url):
+def test_a_bad_filter_answers_400_naming_it(api, three_residents_and_a_draft, url):
     response = api.get(url, {"country": "XX"})
     assert response.status_code == 400
     assert "country" in response.json()

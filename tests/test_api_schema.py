@@ -106,7 +106,7 @@ def in_process_requests():
 
 
 @pytest.fixture
-def register(db, in_process_requests, monkeypatch):
+def fuzzed_register(db, in_process_requests, monkeypatch):
     """A small register, and limits that a fuzz run does not reach."""
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {
         "anon": "100000/min", "user": "100000/min", "export": "100000/min", "login": "100000/min",
@@ -120,12 +120,12 @@ def register(db, in_process_requests, monkeypatch):
 
 
 @pytest.fixture
-def api_schema(register):
+def api_schema(fuzzed_register):
     return schemathesis.openapi.from_wsgi(f"{SCHEMA}?format=json", application)
 
 
 @pytest.fixture
-def write_schema(register):
+def write_schema(fuzzed_register):
     loaded = schemathesis.openapi.from_wsgi(f"{SCHEMA}?format=json", application)
     # The coverage phase tries every boundary of every field: too slow for each write.
     loaded.config.phases.coverage.enabled = False

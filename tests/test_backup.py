@@ -62,7 +62,7 @@ def snapshot(database_url):
 
 
 @pytest.fixture
-def register(transactional_db):
+def every_kind_of_row(transactional_db):
     """A small register with every kind of row: translations, history, an exited company,
     a claim, an editor, the Editors group, the register revision."""
     editor = UserFactory(username="editor", is_staff=True)
@@ -128,7 +128,9 @@ def every_table(database_name):
         }
 
 
-def test_pg_dump_backup_restores_every_table_row_for_row(register, fresh_database, tmp_path):
+def test_pg_dump_backup_restores_every_table_row_for_row(
+    every_kind_of_row, fresh_database, tmp_path
+):
     name, url = fresh_database
     source = connection.settings_dict["NAME"]
     dump = tmp_path / "park.dump"
@@ -143,7 +145,9 @@ def test_pg_dump_backup_restores_every_table_row_for_row(register, fresh_databas
     assert len(original["companies_historicalcompany"]) >= 4
 
 
-def test_json_backup_restores_every_model_row_for_row_in_a_fresh_database(register, tmp_path):
+def test_json_backup_restores_every_model_row_for_row_in_a_fresh_database(
+    every_kind_of_row, tmp_path
+):
     dump = tmp_path / "park.json.gz"
     call_command("backup", format="json", output=dump)
     target = tmp_path / "restored.sqlite3"
@@ -156,7 +160,7 @@ def test_json_backup_restores_every_model_row_for_row_in_a_fresh_database(regist
     assert restored["companies.RegisterRevision"] == original["companies.RegisterRevision"]
 
 
-def test_json_restore_replaces_what_was_there(register, tmp_path):
+def test_json_restore_replaces_what_was_there(every_kind_of_row, tmp_path):
     dump = tmp_path / "park.json"
     call_command("backup", format="json", output=dump)
     Company.objects.filter(name="Neman Logistics").delete()
@@ -208,7 +212,7 @@ def refused(path: Path, message: str) -> None:
 
 
 @pytest.fixture
-def json_backup(register, tmp_path):
+def json_backup(every_kind_of_row, tmp_path):
     dump = tmp_path / "park.json"
     call_command("backup", format="json", output=dump)
     return dump
@@ -230,7 +234,9 @@ def test_a_truncated_json_backup_is_refused_and_the_register_kept(json_backup, t
     assert register_rows() == before
 
 
-def test_a_truncated_compressed_backup_is_refused_and_the_register_kept(register, tmp_path):
+def test_a_truncated_compressed_backup_is_refused_and_the_register_kept(
+    every_kind_of_row, tmp_path
+):
     dump = tmp_path / "park.json.gz"
     call_command("backup", format="json", output=dump)
     before = register_rows()
@@ -273,7 +279,7 @@ def test_a_backup_that_fails_while_loading_changes_nothing(json_backup, tmp_path
 
 
 def test_after_a_json_restore_a_new_company_inherits_no_deleted_companys_history(
-    register, tmp_path
+    every_kind_of_row, tmp_path
 ):
     gone = CompanyFactory(name="Gone Textiles")
     gone_id = gone.pk
@@ -292,7 +298,7 @@ def test_after_a_json_restore_a_new_company_inherits_no_deleted_companys_history
 
 
 @pytest.fixture
-def pg_dump_backup(register, tmp_path):
+def pg_dump_backup(every_kind_of_row, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("pg_dump and pg_restore need PostgreSQL")
     dump = tmp_path / "park.dump"

@@ -29,7 +29,7 @@ def manage(*args, **env):
 
 
 @pytest.fixture
-def register(db):
+def two_residents(db):
     company = CompanyFactory(country="CN", resident_since=date(2019, 1, 1))
     ReportFactory(
         company=company,
@@ -41,7 +41,7 @@ def register(db):
     CompanyFactory(country="BY", resident_since=date(2020, 5, 1))
 
 
-def test_park_stats_prints_one_figure_per_line(register, capsys):
+def test_park_stats_prints_one_figure_per_line(two_residents, capsys):
     call_command("park_stats", as_of=date(2020, 1, 1))
     assert capsys.readouterr().out.splitlines() == [
         "as of: 2020-01-01",
@@ -53,7 +53,7 @@ def test_park_stats_prints_one_figure_per_line(register, capsys):
     ]
 
 
-def test_park_stats_prints_json(register, capsys):
+def test_park_stats_prints_json(two_residents, capsys):
     call_command("park_stats", "--as-of", "2020-06-01", "--json")
     assert json.loads(capsys.readouterr().out) == {
         "as_of": "2020-06-01",

@@ -12,10 +12,10 @@ from django.test import Client, override_settings
 from tests.factories import CompanyFactory
 
 
-def test_the_feed_names_its_author_and_sends_descriptions_as_text(client, register):
+def test_the_feed_names_its_author_and_sends_descriptions_as_text(client, residents_and_a_draft):
     CompanyFactory(
         name="Omega Labs",
-        sector=register.electronics,
+        sector=residents_and_a_draft.electronics,
         description_en="Chips <b>and</b> boards & more",
     )
     response = client.get("/en/feed/")
@@ -36,8 +36,8 @@ def test_the_feed_names_its_author_and_sends_descriptions_as_text(client, regist
     )
 
 
-def test_a_company_without_description_gets_no_empty_summary(client, register):
-    CompanyFactory(name="Quiet Co", sector=register.logistics, description_en="")
+def test_a_company_without_description_gets_no_empty_summary(client, residents_and_a_draft):
+    CompanyFactory(name="Quiet Co", sector=residents_and_a_draft.logistics, description_en="")
     feed = feedparser.parse(client.get("/en/feed/").content)
     quiet = next(entry for entry in feed.entries if entry.title == "Quiet Co")
     assert "summary" not in quiet
@@ -46,7 +46,7 @@ def test_a_company_without_description_gets_no_empty_summary(client, register):
 @pytest.mark.parametrize(
     "path", ["/en/", "/ru/about/", "/data/companies.csv", "/api/v1/companies/"]
 )
-def test_responses_are_gzipped_for_clients_that_accept_it(client, register, path):
+def test_responses_are_gzipped_for_clients_that_accept_it(client, residents_and_a_draft, path):
     response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate")
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
@@ -64,7 +64,7 @@ def test_responses_are_gzipped_for_clients_that_accept_it(client, register, path
     assert len(raw) < len(expected)
 
 
-def test_without_accept_encoding_nothing_is_compressed(client, register):
+def test_without_accept_encoding_nothing_is_compressed(client, residents_and_a_draft):
     assert not client.get("/en/").has_header("Content-Encoding")
 
 

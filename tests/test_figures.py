@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def register():
+def three_companies_and_a_draft():
     """Three published companies and a draft, with reports over the years.
 
     - alpha (CN): resident since 2016, reports 2017 and 2019 (2019 without jobs);
@@ -80,11 +80,11 @@ def totals(day, **kwargs):
     return (t.companies, t.countries, t.declared_investment, t.realised_investment, t.direct_jobs)
 
 
-def test_totals_before_any_report_count_companies_but_no_figures(register):
+def test_totals_before_any_report_count_companies_but_no_figures(three_companies_and_a_draft):
     assert totals(date(2016, 12, 31)) == (1, 1, Decimal(0), Decimal(0), 0)
 
 
-def test_totals_take_each_figure_from_the_latest_report_that_has_it(register):
+def test_totals_take_each_figure_from_the_latest_report_that_has_it(three_companies_and_a_draft):
     # alpha 2019 report has no jobs: its jobs come from 2017; beta left on 2020-06-30.
     assert totals(date(2019, 12, 31)) == (
         3, 2, Decimal("20000000.00"), Decimal("4000000.00"), 20 + 8 + 5
@@ -93,19 +93,19 @@ def test_totals_take_each_figure_from_the_latest_report_that_has_it(register):
     assert totals(date(2020, 6, 30)) == (2, 2, Decimal("15000000.00"), Decimal("4000000.00"), 25)
 
 
-def test_a_company_counts_from_the_day_it_became_resident(register):
+def test_a_company_counts_from_the_day_it_became_resident(three_companies_and_a_draft):
     assert totals(date(2019, 6, 30))[:2] == (2, 2)
     assert totals(date(2019, 7, 1))[:2] == (3, 2)
 
 
-def test_drafts_count_only_for_those_who_may_see_them(register):
+def test_drafts_count_only_for_those_who_may_see_them(three_companies_and_a_draft):
     assert totals(date(2017, 6, 30)) == (1, 1, Decimal("0.00"), Decimal("0.00"), 0)
     everyone = Company.objects.all()
     assert totals(date(2017, 6, 30), companies=everyone)[:2] == (2, 2)
     assert totals(date(2017, 6, 30), companies=everyone)[4] == 100
 
 
-def test_totals_today_from_derived_columns_match_totals_from_reports(register):
+def test_totals_today_from_derived_columns_match_totals_from_reports(three_companies_and_a_draft):
     today = timezone.localdate()
     from_reports = selectors.park_totals(as_of=date(today.year - 1, 12, 31))
     assert selectors.park_totals() == selectors.ParkTotals(
@@ -113,7 +113,7 @@ def test_totals_today_from_derived_columns_match_totals_from_reports(register):
     )
 
 
-def test_totals_by_country_and_by_sector(register):
+def test_totals_by_country_and_by_sector(three_companies_and_a_draft):
     by_country = selectors.park_totals_by(group="country", as_of=date(2019, 12, 31))
     assert [(r["country"], r["companies"], r["direct_jobs"]) for r in by_country] == [
         ("BY", 2, 13),
@@ -126,7 +126,7 @@ def test_totals_by_country_and_by_sector(register):
     ]
 
 
-def test_series_by_year_counts_joins_exits_and_year_end_totals(register):
+def test_series_by_year_counts_joins_exits_and_year_end_totals(three_companies_and_a_draft):
     series = {row["year"]: row for row in selectors.park_totals_by_year(until=date(2020, 12, 31))}
     assert list(series) == [2016, 2017, 2018, 2019, 2020]
     assert (series[2018]["joined"], series[2018]["companies"]) == (1, 2)
@@ -134,8 +134,8 @@ def test_series_by_year_counts_joins_exits_and_year_end_totals(register):
     assert series[2019]["direct_jobs"] == 33
 
 
-def test_saving_and_deleting_a_report_refreshes_the_current_figures(register):
-    alpha = register["alpha"]
+def test_saving_and_deleting_a_report_refreshes_the_current_figures(three_companies_and_a_draft):
+    alpha = three_companies_and_a_draft["alpha"]
     alpha.refresh_from_db()
     assert (alpha.declared_investment, alpha.direct_jobs) == (Decimal("12000000"), 20)
     report = ReportFactory(company=alpha, reported_on=date(2021, 3, 1), direct_jobs=40)
@@ -146,13 +146,13 @@ def test_saving_and_deleting_a_report_refreshes_the_current_figures(register):
     assert alpha.direct_jobs == 20
 
 
-def test_refresh_leaves_an_unchanged_company_alone(register):
+def test_refresh_leaves_an_unchanged_company_alone(three_companies_and_a_draft):
     alpha = Company.objects.get(name="Alpha")
     assert services.company_refresh_figures(company_id=alpha.pk) is False
     assert Company.objects.get(pk=alpha.pk).version == alpha.version
 
 
-def test_bulk_refresh_agrees_with_per_company_refresh(register):
+def test_bulk_refresh_agrees_with_per_company_refresh(three_companies_and_a_draft):
     derived = [f"{f}{suffix}" for f in selectors.FIGURES for suffix in PROVENANCE]
     expected = list(Company.objects.order_by("pk").values_list(*derived))
     Company.objects.update(**dict.fromkeys(derived))
@@ -173,7 +173,7 @@ def test_bulk_refresh_agrees_with_per_company_refresh(register):
     ],
 )
 def test_claim_agrees_when_the_register_satisfies_each_stated_figure(
-    register, qualifier, stated, agrees
+    three_companies_and_a_draft, qualifier, stated, agrees
 ):
     claim = ClaimFactory(
         claimed_on=date(2019, 12, 31),

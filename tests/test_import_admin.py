@@ -52,7 +52,7 @@ def problems(response) -> list[str]:
 
 
 @pytest.fixture
-def register(db):
+def two_companies_to_correct(db):
     """One sector and two companies: one the sheet leaves as it is, one it corrects."""
     sector = SectorFactory(slug="electronics")
     CompanyFactory(
@@ -107,7 +107,7 @@ def good_companies_sheet() -> list[dict]:
     ("name", "build"), [("companies.csv", csv_bytes), ("companies.xlsx", xlsx_bytes)]
 )
 def test_good_companies_file_is_previewed_then_imported(
-    register, editor_client, editor, name, build
+    two_companies_to_correct, editor_client, editor, name, build
 ):
     content = build(good_companies_sheet())
     before = register_dump()
@@ -132,7 +132,7 @@ def test_good_companies_file_is_previewed_then_imported(
     created = Company.objects.get(slug="svisloch-photonics")
     assert (created.country.code, created.sector, created.description_ru) == (
         "BY",
-        register,
+        two_companies_to_correct,
         "Лазеры.",
     )
     assert created.description_zh_hans is None  # untranslated: falls back to English
@@ -152,7 +152,7 @@ def test_good_companies_file_is_previewed_then_imported(
     ("name", "build"), [("reports.csv", csv_bytes), ("reports.xlsx", xlsx_bytes)]
 )
 def test_good_reports_file_updates_the_figures_and_the_revision(
-    register, editor_client, editor, name, build
+    two_companies_to_correct, editor_client, editor, name, build
 ):
     neman = Company.objects.get(slug="neman-logistics")
     ReportFactory(
@@ -275,7 +275,7 @@ BAD_COMPANY_VALUES = [
 @pytest.mark.parametrize(("values", "column", "reason"), BAD_COMPANY_VALUES)
 @pytest.mark.parametrize("position", ["start", "middle", "end"])
 def test_one_bad_company_row_refuses_the_whole_file(
-    register, editor_client, values, column, reason, position
+    two_companies_to_correct, editor_client, values, column, reason, position
 ):
     rows = [company_row(slug=f"new-{i}", name=f"New {i}") for i in range(5)]
     index = {"start": 0, "middle": 2, "end": 4}[position]
@@ -328,7 +328,7 @@ BAD_REPORT_VALUES = [
 
 @pytest.mark.parametrize(("values", "column", "reason"), BAD_REPORT_VALUES)
 def test_one_bad_report_row_refuses_the_whole_file(
-    register, editor_client, values, column, reason
+    two_companies_to_correct, editor_client, values, column, reason
 ):
     rows = [report_row(company="huaxin-telecom", reported_on=f"201{i}-12-31") for i in range(4)]
     rows[1].update(values)
@@ -341,7 +341,7 @@ def test_one_bad_report_row_refuses_the_whole_file(
     assert register_dump() == before
 
 
-def test_every_bad_row_is_listed_with_its_line(register, editor_client):
+def test_every_bad_row_is_listed_with_its_line(two_companies_to_correct, editor_client):
     rows = [
         company_row(slug="a", name="A", country="ZZ"),
         company_row(slug="b", name="B"),
@@ -360,7 +360,7 @@ def test_every_bad_row_is_listed_with_its_line(register, editor_client):
     assert "Correct these 3 lines and upload the file again." in page
 
 
-def test_a_report_twice_in_one_file_is_refused(register, editor_client):
+def test_a_report_twice_in_one_file_is_refused(two_companies_to_correct, editor_client):
     rows = [
         report_row(company="huaxin-telecom", reported_on="2020-12-31"),
         report_row(company="neman-logistics", reported_on="2020-12-31"),
@@ -375,7 +375,7 @@ def test_a_report_twice_in_one_file_is_refused(register, editor_client):
     assert register_dump() == before
 
 
-def test_wrong_and_missing_columns_refuse_the_file(register, editor_client):
+def test_wrong_and_missing_columns_refuse_the_file(two_companies_to_correct, editor_client):
     columns = [c for c in COMPANY_COLUMNS if c != "country"] + ["contry"]
     rows = [company_row(contry="BY")]
     response = preview(editor_client, "company", "companies.csv", csv_bytes(rows, columns=columns))
@@ -407,7 +407,9 @@ def test_wrong_and_missing_columns_refuse_the_file(register, editor_client):
         ),
     ],
 )
-def test_a_broken_file_is_refused_with_the_reason(register, editor_client, name, content, message):
+def test_a_broken_file_is_refused_with_the_reason(
+    two_companies_to_correct, editor_client, name, content, message
+):
     before = register_dump()
     response = preview(editor_client, "company", name, content)
     assert response.status_code == 200
@@ -416,14 +418,16 @@ def test_a_broken_file_is_refused_with_the_reason(register, editor_client, name,
     assert register_dump() == before
 
 
-def test_a_sheet_without_rows_is_refused(register, editor_client):
+def test_a_sheet_without_rows_is_refused(two_companies_to_correct, editor_client):
     content = ",".join(COMPANY_COLUMNS).encode()
     response = preview(editor_client, "company", "companies.csv", content)
     assert "confirm_form" not in response.context
     assert Company.objects.count() == 2
 
 
-def test_confirming_after_the_register_changed_imports_nothing(register, editor_client):
+def test_confirming_after_the_register_changed_imports_nothing(
+    two_companies_to_correct, editor_client
+):
     previewed = preview(editor_client, "company", "companies.csv", csv_bytes([company_row()]))
     # Another editor saves something between the preview and the confirmation.
     Company.objects.get(slug="huaxin-telecom").save()
@@ -439,7 +443,7 @@ def test_confirming_after_the_register_changed_imports_nothing(register, editor_
 
 
 def test_a_file_longer_than_one_request_can_import_is_refused_saying_what_to_do(
-    register, editor_client, settings
+    two_companies_to_correct, editor_client, settings
 ):
     settings.IMPORT_MAX_ROWS = 2
     before = register_dump()
@@ -453,7 +457,7 @@ def test_a_file_longer_than_one_request_can_import_is_refused_saying_what_to_do(
 
 
 def test_a_file_larger_than_the_admin_takes_is_refused_before_it_is_read(
-    register, editor_client, settings
+    two_companies_to_correct, editor_client, settings
 ):
     settings.IMPORT_MAX_UPLOAD_MB = 1
     content = csv_bytes([company_row(description_en="x" * 1_100_000)])
@@ -465,7 +469,7 @@ def test_a_file_larger_than_the_admin_takes_is_refused_before_it_is_read(
 
 
 def test_the_confirmation_needs_no_file_left_on_the_server_that_previewed(
-    register, editor_client, tmp_path, monkeypatch
+    two_companies_to_correct, editor_client, tmp_path, monkeypatch
 ):
     previewed = preview(editor_client, "company", "companies.csv", csv_bytes([company_row()]))
     # Another replica (or worker) confirms: its temporary folder is not the same.
@@ -475,7 +479,7 @@ def test_the_confirmation_needs_no_file_left_on_the_server_that_previewed(
     assert Company.objects.filter(slug="svisloch-photonics").exists()
 
 
-def test_only_editors_who_may_add_and_change_can_import(client, register):
+def test_only_editors_who_may_add_and_change_can_import(client, two_companies_to_correct):
     viewer = UserFactory(username="viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_company"))
     client.force_login(viewer)
@@ -492,7 +496,7 @@ def export(client, model, fmt, query=""):
 
 
 @pytest.fixture
-def tricky_register(register):
+def tricky_register(two_companies_to_correct):
     """Companies whose text a spreadsheet would run as a formula, and reports."""
     huaxin = Company.objects.get(slug="huaxin-telecom")
     huaxin.legal_name = '=HYPERLINK("http://evil.example")'
@@ -502,13 +506,15 @@ def tricky_register(register):
     CompanyFactory(
         slug="-dash-slug",
         name="@Dash",
-        sector=register,
+        sector=two_companies_to_correct,
         status="applicant",
         resident_since=None,
         website="",
         is_published=False,
     )
-    CompanyFactory(name="Gone", sector=register, exited=True, exit_reason="+ moved to Minsk")
+    CompanyFactory(
+        name="Gone", sector=two_companies_to_correct, exited=True, exit_reason="+ moved to Minsk"
+    )
     for company in Company.objects.all():
         ReportFactory(company=company, reported_on=date(2020, 12, 31), source="=1+1")
         ReportFactory(
@@ -518,7 +524,7 @@ def tricky_register(register):
             declared_investment=Decimal("12345678901.23"),
             direct_jobs=0,
         )
-    return register
+    return two_companies_to_correct
 
 
 def test_export_writes_exactly_the_columns_the_import_reads(tricky_register, editor_client):
@@ -602,7 +608,7 @@ def test_export_follows_the_changelist_filters(tricky_register, editor_client):
 
 
 def test_export_query_count_does_not_grow_with_the_register(
-    register, editor_client, django_assert_max_num_queries
+    two_companies_to_correct, editor_client, django_assert_max_num_queries
 ):
     def queries_for_export(model):
         from django.db import connection
@@ -615,7 +621,8 @@ def test_export_query_count_does_not_grow_with_the_register(
     small = (queries_for_export("company"), queries_for_export("report"))
     for i in range(30):
         ReportFactory(
-            company=CompanyFactory(sector=register), reported_on=date(2020, 1, 1 + i % 28)
+            company=CompanyFactory(sector=two_companies_to_correct),
+            reported_on=date(2020, 1, 1 + i % 28),
         )
     assert (queries_for_export("company"), queries_for_export("report")) == small
     with django_assert_max_num_queries(small[0]):

@@ -43,7 +43,7 @@ def import_register(*args) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def register(transactional_db):
+def two_committed_companies(transactional_db):
     """A sector, one company the sheet leaves alone and one it corrects (committed, so
     that a command in another process sees them)."""
     sector = SectorFactory(slug="electronics")
@@ -80,7 +80,7 @@ UNCHANGED_HUAXIN = company_row(
 )
 
 
-def test_command_imports_a_good_file_and_prints_a_summary(register, tmp_path):
+def test_command_imports_a_good_file_and_prints_a_summary(two_committed_companies, tmp_path):
     path = sheet(
         tmp_path,
         company_row(),
@@ -108,7 +108,9 @@ def test_command_imports_a_good_file_and_prints_a_summary(register, tmp_path):
     assert Company.objects.get(slug="neman-logistics").legal_name == "Neman JSC"
 
 
-def test_command_refuses_a_file_with_bad_rows_lists_them_and_exits_1(register, tmp_path):
+def test_command_refuses_a_file_with_bad_rows_lists_them_and_exits_1(
+    two_committed_companies, tmp_path
+):
     path = sheet(
         tmp_path,
         company_row(),
@@ -139,7 +141,7 @@ def test_command_refuses_a_file_with_bad_rows_lists_them_and_exits_1(register, t
     assert register_dump() == before
 
 
-def test_command_dry_run_counts_and_writes_nothing(register, tmp_path):
+def test_command_dry_run_counts_and_writes_nothing(two_committed_companies, tmp_path):
     path = sheet(tmp_path, company_row(), UNCHANGED_HUAXIN, name="new.xlsx", build=xlsx_bytes)
     before = register_dump()
 
@@ -208,7 +210,7 @@ def test_command_rejects_an_unknown_model(tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no server to lose.")
-def test_command_survives_a_dropped_database_connection(register, tmp_path, capsys):
+def test_command_survives_a_dropped_database_connection(two_committed_companies, tmp_path, capsys):
     """Between two runs in one process the server ends every connection (as a restart
     does); the next run reconnects instead of failing on the dead one."""
     call_command("import_register", str(sheet(tmp_path, company_row())), verbosity=0)
@@ -235,7 +237,7 @@ def test_command_survives_a_dropped_database_connection(register, tmp_path, caps
     assert Company.objects.filter(slug__in=["svisloch-photonics", "second"]).count() == 2
 
 
-def test_the_command_has_no_row_limit_of_the_admin(register, tmp_path, settings):
+def test_the_command_has_no_row_limit_of_the_admin(two_committed_companies, tmp_path, settings):
     # The admin's limit keeps one web request within its timeouts; a shell has none.
     settings.IMPORT_MAX_ROWS = 1
     rows = [company_row(slug=f"c{n}", name=f"Company {n}") for n in range(3)]

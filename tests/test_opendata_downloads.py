@@ -61,10 +61,10 @@ def published_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def with_claims(register):
+def with_claims(residents_and_a_draft):
     ClaimFactory(statement="Three residents from two countries", companies=3)
     ClaimFactory(statement="A withdrawn statement", companies=1, is_published=False)
-    return register
+    return residents_and_a_draft
 
 
 @pytest.mark.parametrize("name", COLUMNS)
@@ -168,7 +168,9 @@ def test_the_xlsx_workbook_has_a_sheet_per_table_matching_the_database(client, w
     assert reports[("gamma-logistics", "2019-12-31")][2:5] == (3000000, 500000, 7)
 
 
-def test_a_table_longer_than_a_sheet_continues_on_the_next(client, register, monkeypatch):
+def test_a_table_longer_than_a_sheet_continues_on_the_next(
+    client, residents_and_a_draft, monkeypatch
+):
     monkeypatch.setattr(downloads, "XLSX_ROWS_PER_SHEET", 2)
     workbook = load_workbook(io.BytesIO(body(client.get("/data/register.xlsx"))), read_only=True)
     assert workbook.sheetnames[:4] == ["sectors", "companies", "companies (2)", "reports"]
@@ -194,14 +196,14 @@ def test_the_json_file_holds_every_table_with_metadata(client, with_claims):
     assert Decimal(alpha[1]["realised_investment"]) == Decimal(4000000)
 
 
-def test_the_json_file_streams_many_rows_in_chunks(client, register):
+def test_the_json_file_streams_many_rows_in_chunks(client, residents_and_a_draft):
     for n in range(downloads.ROWS_PER_CHUNK + 3):
-        CompanyFactory(name=f"Bulk {n}", sector=register.logistics)
+        CompanyFactory(name=f"Bulk {n}", sector=residents_and_a_draft.logistics)
     data = json.loads(body(client.get("/data/register.json")))
     assert len(data["companies"]) == published_counts()["companies"]
 
 
-def test_downloads_answer_304_until_the_register_changes(client, register):
+def test_downloads_answer_304_until_the_register_changes(client, residents_and_a_draft):
     first = client.get("/data/companies.csv")
     again = client.get("/data/companies.csv", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
@@ -209,7 +211,7 @@ def test_downloads_answer_304_until_the_register_changes(client, register):
     assert client.get("/data/companies.csv", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
-def test_an_unknown_table_is_a_404(client, register):
+def test_an_unknown_table_is_a_404(client, residents_and_a_draft):
     assert client.get("/data/users.csv").status_code == 404
 
 
@@ -226,7 +228,7 @@ def test_downloads_page_links_every_file_and_counts_rows(client, with_claims):
 
 
 @pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
-def test_the_header_of_every_page_links_the_downloads(client, register, language):
+def test_the_header_of_every_page_links_the_downloads(client, residents_and_a_draft, language):
     for path in ("", "companies/", "about/"):
         header = client.get(f"/{language}/{path}").content.decode().split("</header>")[0]
         assert f'href="/{language}/downloads/"' in header
@@ -275,7 +277,9 @@ def test_the_data_package_declares_types_keys_and_constraints(client, with_claim
     assert report_fields["direct_jobs"]["type"] == "integer"
 
 
-def test_the_validator_refuses_a_package_whose_rows_break_its_schema(client, register, tmp_path):
+def test_the_validator_refuses_a_package_whose_rows_break_its_schema(
+    client, residents_and_a_draft, tmp_path
+):
     save_package(client, tmp_path)
     reports = tmp_path / "reports.csv"
     reports.write_text(reports.read_text() + "nobody,2020-01-01,-5,,,Made up\n")
@@ -295,7 +299,7 @@ def jsonld_of(html: str) -> Graph:
 
 
 @pytest.mark.parametrize("path", ["/en/", "/en/downloads/", "/ru/downloads/"])
-def test_pages_describe_the_register_as_a_schema_org_dataset(client, register, path):
+def test_pages_describe_the_register_as_a_schema_org_dataset(client, residents_and_a_draft, path):
     graph = jsonld_of(client.get(path).content.decode())
     dataset = graph.value(predicate=RDF.type, object=URIRef(SCHEMA + "Dataset"))
     assert dataset is not None
@@ -315,7 +319,9 @@ def test_pages_describe_the_register_as_a_schema_org_dataset(client, register, p
 @pytest.mark.parametrize(
     ("path", "format"), [("/catalog.ttl", "turtle"), ("/catalog.jsonld", "json-ld")]
 )
-def test_the_dcat_catalogue_describes_the_dataset_and_its_files(client, register, path, format):
+def test_the_dcat_catalogue_describes_the_dataset_and_its_files(
+    client, residents_and_a_draft, path, format
+):
     response = client.get(path)
     assert (
         response["Content-Type"]
@@ -364,7 +370,7 @@ def test_a_register_too_large_for_one_workbook_offers_no_xlsx(client, with_claim
     "url", ["/data/companies.csv", "/data/reports.csv", "/data/register.json"]
 )
 def test_a_download_reads_its_rows_through_one_cursor_whatever_their_number(
-    client, register, monkeypatch, url
+    client, residents_and_a_draft, monkeypatch, url
 ):
     monkeypatch.setattr(downloads, "ROWS_PER_QUERY", 2)
     counts = []

@@ -34,7 +34,9 @@ LANGUAGES = {
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_footer_names_publisher_licence_contact_last_change_and_links(client, register, language):
+def test_footer_names_publisher_licence_contact_last_change_and_links(
+    client, residents_and_a_draft, language
+):
     for path in ("", "companies/", "claims/", "companies/alpha-telecom/"):
         response = client.get(f"/{language}/{path}")
         footer = response.content.decode().split('<footer class="site-footer">', 1)[1]
@@ -56,10 +58,10 @@ def test_footer_names_publisher_licence_contact_last_change_and_links(client, re
         assert f'<time datetime="{changed.isoformat()}">{day}</time>' in footer
 
 
-def test_the_last_change_follows_the_register(client, register):
+def test_the_last_change_follows_the_register(client, residents_and_a_draft):
     before = selectors.register_status().changed_at
-    register.alpha.name = "Alpha Telecom Group"
-    register.alpha.save()
+    residents_and_a_draft.alpha.name = "Alpha Telecom Group"
+    residents_and_a_draft.alpha.save()
     after = selectors.register_status().changed_at
     assert after > before
     assert (
@@ -75,7 +77,7 @@ def test_the_last_change_follows_the_register(client, register):
     DATA_LICENSE_TITLE="Open Data Commons Open Database License",
     DATA_LICENSE_URL="https://opendatacommons.org/licenses/odbl/1-0/",
 )
-def test_publisher_and_licence_come_from_the_settings(client, register):
+def test_publisher_and_licence_come_from_the_settings(client, residents_and_a_draft):
     page = client.get("/en/about/").content.decode()
     assert "Great Stone Administration keeps the register." in page
     assert 'href="mailto:data@great-stone.example"' in page
@@ -88,7 +90,9 @@ def test_publisher_and_licence_come_from_the_settings(client, register):
     assert package["contributors"][0]["title"] == "Great Stone Administration"
 
 
-def test_machine_readable_metadata_names_the_default_publisher_in_english(client, register):
+def test_machine_readable_metadata_names_the_default_publisher_in_english(
+    client, residents_and_a_draft
+):
     english = "Administration of the China–Belarus Industrial Park"
     package = client.get("/data/datapackage.json", HTTP_ACCEPT_LANGUAGE="ru").json()
     assert package["contributors"][0]["title"] == english
@@ -134,7 +138,7 @@ ABOUT = {
 
 @pytest.mark.parametrize("language", ABOUT)
 def test_about_page_explains_keeper_counting_sources_errors_and_accessibility(
-    client, register, language
+    client, residents_and_a_draft, language
 ):
     response = client.get(f"/{language}/about/")
     assert response.status_code == 200
@@ -148,7 +152,7 @@ def test_about_page_explains_keeper_counting_sources_errors_and_accessibility(
     assert html.count('href="mailto:opendata@industrialpark.example"') >= 3
 
 
-def test_the_about_page_text_is_in_the_visitors_language(client, register):
+def test_the_about_page_text_is_in_the_visitors_language(client, residents_and_a_draft):
     russian = text(client.get("/ru/about/"))
     chinese = text(client.get("/zh-hans/about/"))
     assert "Показатель компании на дату" in russian
@@ -164,7 +168,7 @@ DEMO_NOTICE = {
 }
 
 
-def test_no_page_calls_a_real_register_synthetic(client, register):
+def test_no_page_calls_a_real_register_synthetic(client, residents_and_a_draft):
     for path in ("/en/", "/en/about/", "/en/downloads/", "/en/companies/"):
         assert DEMO_NOTICE["en"] not in client.get(path).content.decode()
 
@@ -201,7 +205,9 @@ def test_the_demo_flag_survives_a_later_change_and_a_second_load(client, db):
     assert selectors.register_revision().number > number
 
 
-def test_error_pages_render_without_the_register(client, register, django_assert_num_queries):
+def test_error_pages_render_without_the_register(
+    client, residents_and_a_draft, django_assert_num_queries
+):
     # The footer's facts are read lazily: a page without the footer asks nothing of them.
     with django_assert_num_queries(0):
         response = client.get("/en/no-such-page/")

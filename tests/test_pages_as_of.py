@@ -41,7 +41,7 @@ def statuses(response) -> dict[str, str]:
 
 @pytest.mark.parametrize("address", PAGES)
 def test_every_register_page_has_the_as_of_control_and_says_what_as_of_means(
-    client, register, address
+    client, residents_and_a_draft, address
 ):
     response = client.get(f"{address}?as_of=2019-01-01")
     assert response.status_code == 200
@@ -53,7 +53,7 @@ def test_every_register_page_has_the_as_of_control_and_says_what_as_of_means(
 
 
 def test_directory_as_of_a_day_lists_that_days_register_with_its_status_and_figures(
-    client, register
+    client, residents_and_a_draft
 ):
     response = client.get("/en/companies/?as_of=2019-01-01")
     # Gamma's residence began later and Delta is an applicant: neither was registered yet.
@@ -69,7 +69,7 @@ def test_directory_as_of_a_day_lists_that_days_register_with_its_status_and_figu
     assert "Counted: the register as of " + day(2019, 1, 1) in page
 
 
-def test_a_company_that_left_by_the_day_is_listed_as_exited(client, register):
+def test_a_company_that_left_by_the_day_is_listed_as_exited(client, residents_and_a_draft):
     response = client.get("/en/companies/?as_of=2020-12-31")
     assert statuses(response) == {
         "Alpha Telecom": "Resident",
@@ -84,7 +84,7 @@ def test_a_company_that_left_by_the_day_is_listed_as_exited(client, register):
 
 
 def test_the_as_of_day_is_kept_in_paging_and_in_links_to_other_pages(
-    client, register, monkeypatch
+    client, residents_and_a_draft, monkeypatch
 ):
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     html = client.get("/en/companies/?as_of=2020-12-31").content.decode()
@@ -96,7 +96,7 @@ def test_the_as_of_day_is_kept_in_paging_and_in_links_to_other_pages(
     assert 'href="/en/companies/?country=BY&amp;as_of=2020-12-31"' in country
 
 
-def test_home_as_of_a_day_answers_every_figure_for_that_day(client, api, register):
+def test_home_as_of_a_day_answers_every_figure_for_that_day(client, api, residents_and_a_draft):
     response = client.get("/en/?as_of=2019-01-01")
     totals = response.context["totals"]
     stats = api.get("/api/v1/stats/?as_of=2019-01-01").json()
@@ -115,7 +115,7 @@ def test_home_as_of_a_day_answers_every_figure_for_that_day(client, api, registe
     assert "Newest residents on " + day(2019, 1, 1) in text(response)
 
 
-def test_country_and_sector_pages_as_of_a_day(client, register):
+def test_country_and_sector_pages_as_of_a_day(client, residents_and_a_draft):
     country = client.get("/en/countries/BY/?as_of=2019-01-01")
     assert country.context["totals"].companies == 1
     assert names(country) == ["Beta Freight"]
@@ -126,7 +126,9 @@ def test_country_and_sector_pages_as_of_a_day(client, register):
     assert statuses(sector) == {"Beta Freight": "Exited", "Gamma Logistics": "Resident"}
 
 
-def test_countries_page_as_of_a_day_lists_the_countries_with_residents_that_day(client, register):
+def test_countries_page_as_of_a_day_lists_the_countries_with_residents_that_day(
+    client, residents_and_a_draft
+):
     response = client.get("/en/countries/?as_of=2016-12-31")
     assert [row["country"] for row in response.context["rows"]] == ["CN"]
     assert "Countries and their residents on " + day(2016, 12, 31) in text(response)
@@ -136,7 +138,9 @@ def test_countries_page_as_of_a_day_lists_the_countries_with_residents_that_day(
 @pytest.mark.parametrize(
     "day", ["2019-13-01", "yesterday", "2099-01-01", "2001-01-01", "２０１９-01-01"]
 )
-def test_a_bad_as_of_is_a_friendly_400_naming_the_control(client, register, address, day):
+def test_a_bad_as_of_is_a_friendly_400_naming_the_control(
+    client, residents_and_a_draft, address, day
+):
     response = client.get(f"{address}?as_of={day}")
     assert response.status_code == 400
     page = text(response)
@@ -144,7 +148,7 @@ def test_a_bad_as_of_is_a_friendly_400_naming_the_control(client, register, addr
     assert "Traceback" not in page
 
 
-def test_pages_ignore_unknown_parameters(client, register):
+def test_pages_ignore_unknown_parameters(client, residents_and_a_draft):
     for address in PAGES:
         assert client.get(f"{address}?utm_source=newsletter&as_of=2020-01-01").status_code == 200
 
@@ -152,7 +156,9 @@ def test_pages_ignore_unknown_parameters(client, register):
 @pytest.mark.parametrize(
     "address", ["/en/companies/", "/en/countries/BY/", "/en/sectors/logistics/"]
 )
-def test_rows_show_each_figures_report_date_with_its_source(client, register, address):
+def test_rows_show_each_figures_report_date_with_its_source(
+    client, residents_and_a_draft, address
+):
     html = client.get(address).content.decode()
     assert (
         '<small class="provenance" title="Source: Annual report 2019">'
@@ -162,7 +168,9 @@ def test_rows_show_each_figures_report_date_with_its_source(client, register, ad
     )
 
 
-def test_a_figure_taken_from_an_older_report_shows_that_reports_date(client, register):
+def test_a_figure_taken_from_an_older_report_shows_that_reports_date(
+    client, residents_and_a_draft
+):
     alpha = client.get("/en/companies/?q=Alpha").context["rows"][0]
     declared, realised, jobs = alpha["figures"]
     assert (declared["day"], realised["day"]) == (day(2019, 12, 31), day(2019, 12, 31))
@@ -193,7 +201,7 @@ def test_query_counts_do_not_grow_with_page_size_or_the_day(
     assert counts[0] == counts[1]
 
 
-def test_today_is_the_register_of_today(client, register):
+def test_today_is_the_register_of_today(client, residents_and_a_draft):
     today = timezone.localdate().isoformat()
     with_day = client.get(f"/en/companies/?as_of={today}")
     assert names(with_day) == names(client.get("/en/companies/"))

@@ -84,7 +84,10 @@ def test_claims_timeline_draws_each_figure_to_scale(visit):  # noqa: F811
     for widths in page.evaluate(YEAR_WIDTHS):
         assert max(widths) - min(widths) < 1.5, widths
     # The register's line, and the claims it agrees and disagrees with, on every chart.
-    assert all(register > 0 and sum(stated) > 0 for register, *stated in page.evaluate(POINTS))
+    assert all(
+        residents_and_a_draft > 0 and sum(stated) > 0
+        for residents_and_a_draft, *stated in page.evaluate(POINTS)
+    )
     browser.screenshot("claims-timeline-en")
 
 

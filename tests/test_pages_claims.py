@@ -102,9 +102,9 @@ def test_claims_timeline_gives_each_figure_on_a_time_axis(client, claims):
         ).group(1)
     )
     assert [tick["label"] for tick in chart["time"]["ticks"]] == ["2020", "2021"]
-    register, agrees, disagrees = chart["datasets"]
+    residents_and_a_draft, agrees, disagrees = chart["datasets"]
     moment = datetime(2020, 12, 31, tzinfo=UTC).timestamp() * 1000
-    assert register["data"] == [{"x": moment, "y": 2, "day": "31 December 2020"}]
+    assert residents_and_a_draft["data"] == [{"x": moment, "y": 2, "day": "31 December 2020"}]
     assert agrees["data"] == [{"x": moment, "y": 2, "day": "31 December 2020"}]
     assert disagrees["data"] == []
 

@@ -9,7 +9,7 @@ from tests.factories import CompanyFactory, ReportFactory, SectorFactory
 from tests.pages import chart_data, clear_caches, text
 
 
-def test_company_page_shows_everything_public_about_a_resident(client, register):
+def test_company_page_shows_everything_public_about_a_resident(client, residents_and_a_draft):
     response = client.get("/en/companies/alpha-telecom/")
     assert response.status_code == 200
     page = text(response)
@@ -29,7 +29,9 @@ def test_company_page_shows_everything_public_about_a_resident(client, register)
     assert 'href="/en/sectors/electronics/">Electronics</a>' in html
 
 
-def test_company_figures_over_time_carry_a_missing_figure_forward_marked(client, register):
+def test_company_figures_over_time_carry_a_missing_figure_forward_marked(
+    client, residents_and_a_draft
+):
     response = client.get("/en/companies/alpha-telecom/")
     chart = chart_data(response, "chart-company")
     declared, realised, jobs = chart["datasets"]
@@ -64,7 +66,7 @@ def test_company_chart_time_axis_is_to_scale(client, db):
         assert [point["x"] for point in dataset["data"]] == [first, second, third]
 
 
-def test_latest_figures_name_the_date_and_source_of_their_reports(client, register):
+def test_latest_figures_name_the_date_and_source_of_their_reports(client, residents_and_a_draft):
     page = text(client.get("/en/companies/alpha-telecom/"))
     assert (
         "Declared investment $12,000,000 From the report of 31 December 2019 "
@@ -73,27 +75,32 @@ def test_latest_figures_name_the_date_and_source_of_their_reports(client, regist
     assert "Direct jobs 20 From the report of 31 December 2017 Source: Annual report 2017" in page
 
 
-def test_former_resident_shows_when_and_why_it_left(client, register):
-    page = text(client.get(register.beta.get_absolute_url()))
+def test_former_resident_shows_when_and_why_it_left(client, residents_and_a_draft):
+    page = text(client.get(residents_and_a_draft.beta.get_absolute_url()))
     assert "Exited on 30 June 2020" in page
     assert "Reason for leaving Moved to another free economic zone." in page
 
 
-def test_company_without_reports_says_so_and_loads_no_chart(client, register):
-    response = client.get(register.delta.get_absolute_url())
+def test_company_without_reports_says_so_and_loads_no_chart(client, residents_and_a_draft):
+    response = client.get(residents_and_a_draft.delta.get_absolute_url())
     assert "This company has reported no figures yet." in text(response)
     assert "chart.umd.min.js" not in response.content.decode()
 
 
-def test_draft_and_unknown_companies_are_a_friendly_404(client, register):
-    for address in (register.draft.get_absolute_url(), "/en/companies/no-such-company/"):
+def test_draft_and_unknown_companies_are_a_friendly_404(client, residents_and_a_draft):
+    for address in (
+        residents_and_a_draft.draft.get_absolute_url(),
+        "/en/companies/no-such-company/",
+    ):
         response = client.get(address)
         assert response.status_code == 404
         assert "Page not found" in text(response)
         assert "Secret Draft" not in response.content.decode()
 
 
-def test_country_page_lists_its_companies_and_current_residents_totals(client, register):
+def test_country_page_lists_its_companies_and_current_residents_totals(
+    client, residents_and_a_draft
+):
     response = client.get("/en/countries/BY/")
     assert response.status_code == 200
     page = text(response)
@@ -108,11 +115,13 @@ def test_country_page_lists_its_companies_and_current_residents_totals(client, r
 
 
 @pytest.mark.parametrize("code", ["DE", "ZZ", "by", "XK1"])
-def test_country_page_of_drafts_only_or_unknown_codes_is_a_404(client, register, code):
+def test_country_page_of_drafts_only_or_unknown_codes_is_a_404(
+    client, residents_and_a_draft, code
+):
     assert client.get(f"/en/countries/{code}/").status_code == 404
 
 
-def test_country_list_shows_countries_of_published_companies_only(client, register):
+def test_country_list_shows_countries_of_published_companies_only(client, residents_and_a_draft):
     response = client.get("/en/countries/")
     rows = {row["country"]: row for row in response.context["rows"]}
     assert set(rows) == {"CN", "BY"}
@@ -120,7 +129,7 @@ def test_country_list_shows_countries_of_published_companies_only(client, regist
     assert "Germany" not in text(response)
 
 
-def test_sector_page_lists_its_published_companies_and_totals(client, register):
+def test_sector_page_lists_its_published_companies_and_totals(client, residents_and_a_draft):
     response = client.get("/en/sectors/logistics/")
     assert response.status_code == 200
     page = text(response)
@@ -129,18 +138,18 @@ def test_sector_page_lists_its_published_companies_and_totals(client, register):
     assert response.context["totals"].companies == 1
 
 
-def test_sector_without_published_companies_still_has_a_page(client, register):
+def test_sector_without_published_companies_still_has_a_page(client, residents_and_a_draft):
     SectorFactory(slug="big-data", name_en="Big data")
     response = client.get("/en/sectors/big-data/")
     assert response.status_code == 200
     assert "No published company works in this sector yet." in text(response)
 
 
-def test_unknown_sector_is_a_404(client, register):
+def test_unknown_sector_is_a_404(client, residents_and_a_draft):
     assert client.get("/en/sectors/no-such-sector/").status_code == 404
 
 
-def test_sector_list_shows_every_sector_with_its_residents(client, register):
+def test_sector_list_shows_every_sector_with_its_residents(client, residents_and_a_draft):
     rows = client.get("/en/sectors/").context["rows"]
     assert {row["slug"]: row.get("companies", 0) for row in rows} == {
         "electronics": 1,
@@ -181,8 +190,10 @@ def test_company_page_query_count_does_not_grow_with_its_reports(client, db):
     assert len(set(counts)) == 1
 
 
-def test_company_chart_leaves_a_gap_before_a_figure_is_first_reported(client, register):
-    chart = chart_data(client.get(register.beta.get_absolute_url()), "chart-company")
+def test_company_chart_leaves_a_gap_before_a_figure_is_first_reported(
+    client, residents_and_a_draft
+):
+    chart = chart_data(client.get(residents_and_a_draft.beta.get_absolute_url()), "chart-company")
     declared, realised, jobs = chart["datasets"]
     assert [[p["y"] for p in d["data"]] for d in (declared, realised, jobs)] == [
         [5e6],

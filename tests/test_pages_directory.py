@@ -15,23 +15,25 @@ def names(response) -> list[str]:
     return [row["name"] for row in response.context["rows"]]
 
 
-def test_directory_lists_published_companies_by_name_with_their_count(client, register):
+def test_directory_lists_published_companies_by_name_with_their_count(
+    client, residents_and_a_draft
+):
     response = client.get("/en/companies/")
     assert response.status_code == 200
     assert names(response) == ["Alpha Telecom", "Beta Freight", "Delta Pharma", "Gamma Logistics"]
     assert "4 companies match." in text(response)
 
 
-def test_draft_company_is_absent_from_anonymous_list(client, register):
+def test_draft_company_is_absent_from_anonymous_list(client, residents_and_a_draft):
     response = client.get("/en/companies/?q=Secret")
     assert names(response) == []
     assert "0 companies match." in text(response)
     assert "Secret Draft" not in response.content.decode()
 
 
-def test_drafts_stay_hidden_from_editors_on_public_pages(editor_client, register):
+def test_drafts_stay_hidden_from_editors_on_public_pages(editor_client, residents_and_a_draft):
     assert "Secret Draft" not in editor_client.get("/en/companies/").content.decode()
-    assert editor_client.get(register.draft.get_absolute_url()).status_code == 404
+    assert editor_client.get(residents_and_a_draft.draft.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -52,14 +54,16 @@ def test_drafts_stay_hidden_from_editors_on_public_pages(editor_client, register
         ("ordering=-name", [G, D, B, A]),
     ],
 )  # fmt: skip
-def test_directory_filters_mean_what_they_mean_in_the_api(client, register, query, expected):
+def test_directory_filters_mean_what_they_mean_in_the_api(
+    client, residents_and_a_draft, query, expected
+):
     response = client.get(f"/en/companies/?{query}")
     assert response.status_code == 200
     assert names(response) == expected
 
 
 def test_filter_form_shows_the_chosen_filters_and_offers_only_published_countries(
-    client, register
+    client, residents_and_a_draft
 ):
     html = client.get("/en/companies/?country=BY&sector=logistics&q=rail").content.decode()
     assert '<option value="BY" selected>Belarus</option>' in html
@@ -69,13 +73,13 @@ def test_filter_form_shows_the_chosen_filters_and_offers_only_published_countrie
     assert "Clear filters" in html
 
 
-def test_blank_fields_of_the_submitted_form_mean_no_filter(client, register):
+def test_blank_fields_of_the_submitted_form_mean_no_filter(client, residents_and_a_draft):
     response = client.get("/en/companies/?q=&country=&sector=logistics&status=&ordering=")
     assert response.status_code == 200
     assert names(response) == ["Beta Freight", "Gamma Logistics"]
 
 
-def test_the_directory_works_as_a_plain_get_form(client, register):
+def test_the_directory_works_as_a_plain_get_form(client, residents_and_a_draft):
     html = client.get("/en/companies/").content.decode()
     assert '<form class="filters" method="get" action="/en/companies/"' in html
     for name in ("q", "country", "sector", "status", "ordering"):
@@ -93,7 +97,7 @@ def test_the_directory_works_as_a_plain_get_form(client, register):
     ],
 )
 def test_invalid_filters_are_a_400_naming_the_field_and_the_reason(
-    client, register, query, message
+    client, residents_and_a_draft, query, message
 ):
     response = client.get(f"/en/companies/?{query}")
     assert response.status_code == 400
@@ -103,7 +107,9 @@ def test_invalid_filters_are_a_400_naming_the_field_and_the_reason(
     assert "Alpha Telecom" not in page
 
 
-def test_pages_keep_the_filters_and_an_out_of_range_page_is_a_404(client, register, monkeypatch):
+def test_pages_keep_the_filters_and_an_out_of_range_page_is_a_404(
+    client, residents_and_a_draft, monkeypatch
+):
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     first = client.get("/en/companies/?status=resident&status=exited")
     assert names(first) == ["Alpha Telecom", "Beta Freight"]
@@ -118,7 +124,7 @@ def test_pages_keep_the_filters_and_an_out_of_range_page_is_a_404(client, regist
     assert client.get("/en/companies/?page=last").status_code == 200
 
 
-def test_no_match_says_so(client, register):
+def test_no_match_says_so(client, residents_and_a_draft):
     page = text(client.get("/en/companies/?q=zeppelin"))
     assert "No company matches these filters." in page
 

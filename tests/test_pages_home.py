@@ -8,7 +8,7 @@ from tests.factories import CompanyFactory, ReportFactory
 from tests.pages import chart_data, clear_caches, text
 
 
-def test_home_shows_the_parks_headline_figures_as_of_today(client, register):
+def test_home_shows_the_parks_headline_figures_as_of_today(client, residents_and_a_draft):
     response = client.get("/en/")
     assert response.status_code == 200
     page = text(response)
@@ -21,7 +21,7 @@ def test_home_shows_the_parks_headline_figures_as_of_today(client, register):
     assert f"As of {date_format(totals.as_of, 'DATE_FORMAT')}." in page
 
 
-def test_drafts_count_in_no_figure_or_chart_of_the_home_page(client, register):
+def test_drafts_count_in_no_figure_or_chart_of_the_home_page(client, residents_and_a_draft):
     response = client.get("/en/")
     page = text(response)
     assert "Secret Draft" not in page
@@ -31,7 +31,9 @@ def test_drafts_count_in_no_figure_or_chart_of_the_home_page(client, register):
     assert "Germany" not in page
 
 
-def test_investment_chart_shows_declared_and_realised_side_by_side_per_country(client, register):
+def test_investment_chart_shows_declared_and_realised_side_by_side_per_country(
+    client, residents_and_a_draft
+):
     chart = chart_data(client.get("/en/"), "chart-by-country")
     assert chart["labels"] == ["China", "Belarus"]
     declared, realised = chart["datasets"]
@@ -39,7 +41,9 @@ def test_investment_chart_shows_declared_and_realised_side_by_side_per_country(c
     assert (realised["label"], realised["data"]) == ("Realised investment", [4e6, 5e5])
 
 
-def test_residents_and_jobs_chart_has_a_point_per_year_since_the_first_resident(client, register):
+def test_residents_and_jobs_chart_has_a_point_per_year_since_the_first_resident(
+    client, residents_and_a_draft
+):
     response = client.get("/en/")
     chart = chart_data(response, "chart-by-year")
     years = chart["labels"]
@@ -53,7 +57,9 @@ def test_residents_and_jobs_chart_has_a_point_per_year_since_the_first_resident(
     assert "Residents and jobs at the end of each year" in text(response)
 
 
-def test_sector_chart_counts_current_residents_by_translated_sector_name(client, register):
+def test_sector_chart_counts_current_residents_by_translated_sector_name(
+    client, residents_and_a_draft
+):
     chart = chart_data(client.get("/en/"), "chart-by-sector")
     assert dict(zip(chart["labels"], chart["datasets"][0]["data"], strict=True)) == {
         "Electronics": 1,
@@ -61,19 +67,19 @@ def test_sector_chart_counts_current_residents_by_translated_sector_name(client,
     }
 
 
-def test_charts_are_drawn_from_the_projects_own_static_files(client, register):
+def test_charts_are_drawn_from_the_projects_own_static_files(client, residents_and_a_draft):
     html = client.get("/en/").content.decode()
     assert '<script src="/static/companies/vendor/chart.umd.min.js" defer>' in html
     assert "https://" not in html.split("<body>")[0]
 
 
-def test_newest_residents_link_to_their_pages(client, register):
+def test_newest_residents_link_to_their_pages(client, residents_and_a_draft):
     html = client.get("/en/").content.decode()
-    assert f'href="{register.gamma.get_absolute_url()}"' in html
+    assert f'href="{residents_and_a_draft.gamma.get_absolute_url()}"' in html
     assert 'href="/en/companies/delta-pharma/"' not in html  # an applicant, not a resident
 
 
-def test_home_figures_are_cached_until_the_register_changes(client, register):
+def test_home_figures_are_cached_until_the_register_changes(client, residents_and_a_draft):
     with CaptureQueriesContext(connection) as cold:
         client.get("/en/")
     with CaptureQueriesContext(connection) as warm:
@@ -87,12 +93,12 @@ def test_home_figures_are_cached_until_the_register_changes(client, register):
 
 
 def test_home_query_count_does_not_grow_with_the_register(
-    client, register, django_assert_max_num_queries
+    client, residents_and_a_draft, django_assert_max_num_queries
 ):
     with CaptureQueriesContext(connection) as small:
         client.get("/en/")
     for n in range(20):
-        CompanyFactory(name=f"Extra {n}", sector=register.logistics)
+        CompanyFactory(name=f"Extra {n}", sector=residents_and_a_draft.logistics)
     clear_caches()
     with django_assert_max_num_queries(len(small)):
         client.get("/en/")

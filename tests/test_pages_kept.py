@@ -18,7 +18,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.mark.parametrize("address", PAGES)
-def test_a_repeated_visit_is_answered_from_the_kept_copy(client, register, address):
+def test_a_repeated_visit_is_answered_from_the_kept_copy(client, residents_and_a_draft, address):
     first = client.get(address)
     with CaptureQueriesContext(connection) as queries:
         again = client.get(address)
@@ -27,7 +27,7 @@ def test_a_repeated_visit_is_answered_from_the_kept_copy(client, register, addre
     assert TOKEN.sub("", again.content.decode()) == TOKEN.sub("", first.content.decode())
 
 
-def test_each_visitor_gets_a_csrf_token_of_their_own_that_works(register):
+def test_each_visitor_gets_a_csrf_token_of_their_own_that_works(residents_and_a_draft):
     tokens = []
     for _ in range(2):
         visitor = Client(enforce_csrf_checks=True)
@@ -42,18 +42,18 @@ def test_each_visitor_gets_a_csrf_token_of_their_own_that_works(register):
     assert tokens[0] != tokens[1]
 
 
-def test_a_change_to_the_register_shows_at_once(client, register):
+def test_a_change_to_the_register_shows_at_once(client, residents_and_a_draft):
     assert "Zeta Robotics" not in text(client.get("/en/companies/"))
     CompanyFactory(name="Zeta Robotics", country="BY")
     assert "Zeta Robotics" in text(client.get("/en/companies/"))
 
 
-def test_a_bad_as_of_is_not_kept(client, register):
+def test_a_bad_as_of_is_not_kept(client, residents_and_a_draft):
     for _ in range(2):
         assert client.get("/en/?as_of=2019-02-30").status_code == 400
 
 
-def test_signed_in_users_get_a_freshly_rendered_page(editor_client, register):
+def test_signed_in_users_get_a_freshly_rendered_page(editor_client, residents_and_a_draft):
     editor_client.get("/en/companies/")
     with CaptureQueriesContext(connection) as queries:
         assert editor_client.get("/en/companies/").status_code == 200

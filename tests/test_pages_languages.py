@@ -74,7 +74,7 @@ def _forms(string):
     return string if isinstance(string, tuple) else (string,)
 
 
-def test_russian_home_page_speaks_russian(client, register):
+def test_russian_home_page_speaks_russian(client, residents_and_a_draft):
     response = client.get("/ru/")
     page = text(response)
     assert '<html lang="ru">' in response.content.decode()
@@ -85,7 +85,7 @@ def test_russian_home_page_speaks_russian(client, register):
     assert "Логистика" in chart_data(response, "chart-by-sector")["labels"]
 
 
-def test_chinese_home_page_speaks_chinese(client, register):
+def test_chinese_home_page_speaks_chinese(client, residents_and_a_draft):
     response = client.get("/zh-hans/")
     page = text(response)
     assert '<html lang="zh-hans">' in response.content.decode()
@@ -94,7 +94,9 @@ def test_chinese_home_page_speaks_chinese(client, register):
     assert chart_data(response, "chart-by-country")["labels"] == ["中国", "白俄罗斯"]
 
 
-def test_directory_in_russian_localises_countries_sectors_statuses_and_dates(client, register):
+def test_directory_in_russian_localises_countries_sectors_statuses_and_dates(
+    client, residents_and_a_draft
+):
     page = text(client.get("/ru/companies/?country=BY"))
     assert "Справочник компаний" in page
     assert "Найдено 2 компании." in page
@@ -102,7 +104,7 @@ def test_directory_in_russian_localises_countries_sectors_statuses_and_dates(cli
     assert "1 июля 2019 г." in page
 
 
-def test_invalid_filter_error_is_translated(client, register):
+def test_invalid_filter_error_is_translated(client, residents_and_a_draft):
     response = client.get("/ru/companies/?country=XX")
     assert response.status_code == 400
     page = text(response)
@@ -110,7 +112,7 @@ def test_invalid_filter_error_is_translated(client, register):
     assert "Страна:" in page
 
 
-def test_company_description_and_dates_follow_the_language(client, register):
+def test_company_description_and_dates_follow_the_language(client, residents_and_a_draft):
     address = "companies/gamma-logistics/"
     assert "Складские услуги и железнодорожные перевозки." in text(client.get(f"/ru/{address}"))
     chinese = text(client.get(f"/zh-hans/{address}"))
@@ -125,7 +127,9 @@ def test_claims_page_in_chinese(client, claims):
     assert "登记册与此声明一致。" in page
 
 
-def test_switcher_posts_to_set_language_and_keeps_the_page_and_its_filters(client, register):
+def test_switcher_posts_to_set_language_and_keeps_the_page_and_its_filters(
+    client, residents_and_a_draft
+):
     html = client.get("/en/companies/?country=BY").content.decode()
     assert '<form class="language-switcher" action="/i18n/setlang/" method="post">' in html
     assert '<input type="hidden" name="next" value="/en/companies/?country=BY">' in html
@@ -141,7 +145,7 @@ def test_switcher_posts_to_set_language_and_keeps_the_page_and_its_filters(clien
     assert client.get("/")["Location"] == "/ru/"
 
 
-def test_each_language_has_its_own_address_for_every_page(client, register):
+def test_each_language_has_its_own_address_for_every_page(client, residents_and_a_draft):
     for language in ("en", "ru", "zh-hans"):
         for address in ("", "companies/", "countries/", "sectors/", "claims/", "countries/CN/"):
             assert client.get(f"/{language}/{address}").status_code == 200

@@ -20,7 +20,9 @@ def test_root_redirects_to_the_visitors_language(client, db):
     assert client.get("/companies/?country=CN")["Location"] == "/en/companies/?country=CN"
 
 
-def test_feed_lists_new_residents_newest_first_without_drafts_or_applicants(client, register):
+def test_feed_lists_new_residents_newest_first_without_drafts_or_applicants(
+    client, residents_and_a_draft
+):
     response = client.get("/en/feed/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
@@ -31,7 +33,7 @@ def test_feed_lists_new_residents_newest_first_without_drafts_or_applicants(clie
     assert links[0] == "http://testserver/en/companies/gamma-logistics/"
 
 
-def test_feed_speaks_the_language_of_its_address(client, register):
+def test_feed_speaks_the_language_of_its_address(client, residents_and_a_draft):
     feed = ET.fromstring(client.get("/ru/feed/").content)
     assert (
         feed.find(f"{ATOM}title").text
@@ -42,7 +44,7 @@ def test_feed_speaks_the_language_of_its_address(client, register):
     assert entry.find(f"{ATOM}link").get("href").endswith("/ru/companies/gamma-logistics/")
 
 
-def test_sitemap_index_names_each_section(client, register):
+def test_sitemap_index_names_each_section(client, residents_and_a_draft):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     index = ET.fromstring(response.content)
@@ -53,7 +55,9 @@ def test_sitemap_index_names_each_section(client, register):
     ]
 
 
-def test_sitemap_lists_published_companies_in_every_language_with_alternates(client, register):
+def test_sitemap_lists_published_companies_in_every_language_with_alternates(
+    client, residents_and_a_draft
+):
     sitemap = ET.fromstring(client.get("/sitemap-companies.xml").content)
     locations = [url.find(f"{SITEMAP}loc").text for url in sitemap.iter(f"{SITEMAP}url")]
     assert "http://testserver/zh-hans/companies/gamma-logistics/" in locations
@@ -64,7 +68,7 @@ def test_sitemap_lists_published_companies_in_every_language_with_alternates(cli
     assert alternates == {"en", "ru", "zh-hans", "x-default"}
 
 
-def test_sitemap_countries_leave_out_countries_of_drafts_only(client, register):
+def test_sitemap_countries_leave_out_countries_of_drafts_only(client, residents_and_a_draft):
     content = client.get("/sitemap-countries.xml").content.decode()
     assert "/en/countries/BY/" in content
     assert "/countries/DE/" not in content
@@ -94,15 +98,22 @@ def test_server_error_page_is_friendly_and_needs_nothing_from_the_request(db):
         assert "出错了" in text(server_error(RequestFactory().get("/zh-hans/")))
 
 
-def test_every_page_has_a_title_a_description_and_hreflang_alternates(client, register):
-    for address in ("/en/", "/en/companies/", register.alpha.get_absolute_url(), "/en/claims/"):
+def test_every_page_has_a_title_a_description_and_hreflang_alternates(
+    client, residents_and_a_draft
+):
+    for address in (
+        "/en/",
+        "/en/companies/",
+        residents_and_a_draft.alpha.get_absolute_url(),
+        "/en/claims/",
+    ):
         html = client.get(address).content.decode()
         assert "<title>" in html and '<meta name="description" content="' in html
         assert '<link rel="alternate" hreflang="zh-hans" href="http://testserver/zh-hans/' in html
         assert '<a class="skip-link" href="#main">' in html
 
 
-def test_pages_only_answer_reads(client, register):
+def test_pages_only_answer_reads(client, residents_and_a_draft):
     assert client.post("/en/companies/").status_code == 405
     assert client.put("/en/").status_code == 405
     assert client.head("/en/companies/").status_code == 200

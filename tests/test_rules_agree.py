@@ -30,7 +30,9 @@ def _user(kind: str):
 
 @pytest.mark.parametrize("kind", ["anonymous", "staff_without_permission", "editor",
                                   "inactive_editor"])  # fmt: skip
-def test_who_sees_drafts_is_the_same_in_the_list_the_figures_and_the_removals(register, kind):
+def test_who_sees_drafts_is_the_same_in_the_list_the_figures_and_the_removals(
+    residents_and_a_draft, kind
+):
     user = _user(kind)
     sees = drafts_visible(user)
     assert sees is (kind == "editor")
@@ -38,7 +40,7 @@ def test_who_sees_drafts_is_the_same_in_the_list_the_figures_and_the_removals(re
     api.force_authenticate(user)
     listed = {row["slug"] for row in api.get(LIST, {"page_size": 50}).json()["results"]}
     counted = api.get("/api/v1/stats/").json()["companies"]
-    services.company_delete(company=register.draft)
+    services.company_delete(company=residents_and_a_draft.draft)
     removed = {row["slug"] for row in api.get("/api/v1/removals/").json()["results"]}
 
     published = Company.objects.published().filter(status=Company.Status.RESIDENT).count()
@@ -78,7 +80,9 @@ def test_park_stats_and_the_api_read_a_day_alike(api, db, day):
 @pytest.mark.parametrize(
     "ordering", ["-direct_jobs", "direct_jobs", "realised_investment", "-resident_since"]
 )
-def test_the_page_and_both_kinds_of_api_paging_sort_alike(api, client, register, ordering):
+def test_the_page_and_both_kinds_of_api_paging_sort_alike(
+    api, client, residents_and_a_draft, ordering
+):
     """Missing figures last in either direction, ties by primary key in its direction."""
     query = {"ordering": ordering}
     by_cursor, response = [], api.get(LIST, {**query, "page_size": 1}).json()
@@ -93,7 +97,7 @@ def test_the_page_and_both_kinds_of_api_paging_sort_alike(api, client, register,
     assert len(on_page) == 4
 
 
-def test_a_value_of_spaces_is_blank_on_both_surfaces(api, client, register):
+def test_a_value_of_spaces_is_blank_on_both_surfaces(api, client, residents_and_a_draft):
     everyone = sorted(row["name"] for row in api.get(LIST).json()["results"])
     spaces = {"country": "   ", "q": " "}
     assert sorted(row["name"] for row in api.get(LIST, spaces).json()["results"]) == everyone

@@ -33,12 +33,13 @@ ORDER BY lower(c.name), c.id
 LIMIT %s
 """
 
-SEARCHED = ("c.name", "c.legal_name", "c.description_en", "c.description_ru",
-            "c.description_zh_hans")  # fmt: skip
-# One word: in any of the searched columns (UPPER ... LIKE, which the trigram indexes serve).
-WORD_MATCH = (
-    "(" + " OR ".join(f"UPPER({column}) LIKE UPPER(%(w{{n}})s)" for column in SEARCHED) + ")"
+# The searched columns as one text, as the directory's SearchText writes it, so that its
+# trigram index (with the country) serves the match.
+SEARCH_TEXT = " || ' ' || ".join(
+    f"COALESCE(c.{column}, '')"
+    for column in ("name", "legal_name", "description_en", "description_ru", "description_zh_hans")
 )
+WORD_MATCH = f"UPPER(({SEARCH_TEXT})::text) LIKE UPPER(%(w{{n}})s)"
 
 FILTERED = """
 WITH matching AS MATERIALIZED (

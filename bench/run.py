@@ -493,6 +493,10 @@ class Bench:
         url = server.base_url + probe_path
         load = {"connections": run["connections"], "max_requests": self.args.max_requests}
         run_wrk(url, seconds=self.args.warmup_seconds, paths=warmup_paths, **load)
+        # The warm-up's last requests are still queued when wrk leaves (sync workers
+        # answer them all): one more request waits them out, so that the measurement
+        # starts on an empty queue rather than behind them.
+        fetch(server.base_url, probe_path, timeout=60)
         with MemorySampler(server.pids) as memory:
             figures = run_wrk(url, seconds=seconds, paths=measured_paths, **load)
         if not figures["requests"]:

@@ -56,9 +56,11 @@ class ConditionalMixin:
         kept = getattr(self.request._request, "register_revision", None)
         return kept or selectors.register_revision()
 
-    def etag(self) -> str:
+    @cached_property
+    def variant(self) -> str:
+        """What the answer depends on besides the record's version."""
         request = self.request
-        variant = _digest(
+        return _digest(
             self.revision.key,
             timezone.localdate(),
             request.build_absolute_uri(),  # the links in a body name the host
@@ -66,8 +68,10 @@ class ConditionalMixin:
             drafts_visible(request.user),
             request.accepted_renderer.format,
         )
+
+    def etag(self) -> str:
         version = self.etag_version
-        return quote_etag(variant if version is None else f"{version}.{variant}")
+        return quote_etag(self.variant if version is None else f"{version}.{self.variant}")
 
     def check_not_modified(self, *, version: int | None = None) -> None:
         """Raise NotModified if the client's copy of the answer is current."""

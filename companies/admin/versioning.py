@@ -92,9 +92,12 @@ class VersionedInlineFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        # A table shows each help text once, in its column's header
+        # A table names each column and shows its help text once, in the header
         # (templates/admin/edit_inline/tabular.html), which every row's field points to.
         for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            field.widget.attrs["aria-labelledby"] = f"{self.prefix}-{name}-label"
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self.prefix}-{name}-helptext"
 

@@ -1,11 +1,18 @@
-// A name for the empty header cell of inline tables, which axe-core (and screen readers)
-// would otherwise meet as a column without a name.
+// Names that Django's admin and modeltranslation leave out, which axe-core (and screen
+// readers) would otherwise miss.
 "use strict";
-window.addEventListener("load", () => {
+// After the document is read, and after modeltranslation's jQuery ready handler, which
+// builds the language switch (this deferred script registers its own after that one).
+const whenReady = (run) =>
+    window.django?.jQuery
+        ? window.django.jQuery(run)
+        : document.addEventListener("DOMContentLoaded", run);
+whenReady(() => {
     const labels = document.getElementById("park-a11y-labels");
     if (!labels) {
         return;
     }
+    // The empty header cell of inline tables: a column without a name.
     document.querySelectorAll("table th").forEach((cell) => {
         if (!cell.textContent.trim() && !cell.querySelector("img, input")) {
             const name = document.createElement("span");
@@ -14,4 +21,9 @@ window.addEventListener("load", () => {
             cell.append(name);
         }
     });
+    // The language switch above the translated fields.
+    const languageSwitch = document.getElementById("modeltranslation-main-switch");
+    if (languageSwitch) {
+        languageSwitch.setAttribute("aria-label", labels.dataset.languageSwitch);
+    }
 });

@@ -9,13 +9,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from import_export import resources
+from import_export import instance_loaders, resources
 from import_export.results import Result, RowResult
 
-from .. import services
-from ..blank import same
+from .. import services, validators
+from ..blank import is_blank, same
 from ..models import ImportRecord
 from ..spreadsheets import spreadsheet_safe, spreadsheet_unquote
+from .widgets import LOOKUP_CHUNK, SlugWidget
 
 # history_change_reason is a CharField(max_length=100).
 CHANGE_REASON_MAX = 100
@@ -83,6 +84,43 @@ def import_confirmed_message(record) -> str:
     }
 
 
+class NaturalKeyLoader(instance_loaders.BaseInstanceLoader):
+    """The records a sheet's rows name by their keys, loaded together before the rows are
+    read: a few queries for the sheet instead of one per row."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        keys = set()
+        for cells in dataset or ():
+            row = zip(dataset.headers, map(spreadsheet_unquote, cells), strict=True)
+            key = self.key(dict(row))
+            if key is not None:
+                keys.add(key)
+        keys = list(keys)
+        self.found = {}
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start : start + LOOKUP_CHUNK]
+            lookups = {
+                f"{field.attribute}__in": {key[i] for key in chunk}
+                for i, field in enumerate(self.fields)
+            }
+            for instance in resource.get_queryset().filter(**lookups):
+                self.found[tuple(field.get_value(instance) for field in self.fields)] = instance
+
+    def key(self, row) -> tuple | None:
+        """A row's key as its cells read, or None if a cell is empty or cannot be read."""
+        try:
+            key = tuple(field.clean(row) for field in self.fields)
+        except (ValueError, KeyError):
+            return None
+        return None if any(is_blank(value) for value in key) else key
+
+    def get_instance(self, row):
+        key = self.key(row)
+        return None if key is None else self.found.get(key)
+
+
 class ImportResult(Result):
     """An import's outcome, with every problem located by its line in the file."""
 
@@ -142,6 +180,7 @@ class RegisterResource(resources.ModelResource):
 
     class Meta:
         abstract = True
+        instance_loader_class = NaturalKeyLoader
 
     @classmethod
     def get_result_class(cls):
@@ -270,6 +309,37 @@ class RegisterResource(resources.ModelResource):
 
     def _line(self, row_number: int) -> int:
         return self._lines[row_number - 1]
+
+    def before_import(self, dataset, **kwargs):
+        for field in self.get_import_fields():
+            if isinstance(field.widget, SlugWidget) and field.column_name in dataset.headers:
+                field.widget.prefetch(map(spreadsheet_unquote, dataset[field.column_name]))
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's full_clean(), with its check constraints evaluated in Python
+        (validators.constraints_validate), and without asking the database again whether
+        a related record named by its slug exists: the sheet's slugs were just looked up."""
+        errors = dict(import_validation_errors or {})
+        related = {
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, SlugWidget)
+            and getattr(instance, instance._meta.get_field(field.attribute).attname) is not None
+        }
+        try:
+            instance.full_clean(
+                exclude={*errors, *related},
+                validate_unique=validate_unique,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            validators.constraints_validate(instance, exclude=set(errors) - {NON_FIELD_ERRORS})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def import_row(self, row, instance_loader, **kwargs):
         # The inverse of the export's neutralisation, for every cell alike.

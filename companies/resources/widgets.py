@@ -137,13 +137,26 @@ class BooleanWidget(widgets.Widget):
         return "1" if value else "0"
 
 
+# Values per query when records are looked up by a column's values (SQLite binds at most
+# 32,766 parameters to a statement).
+LOOKUP_CHUNK = 1000
+
+
 class SlugWidget(widgets.ForeignKeyWidget):
-    """A related record named by its slug; each slug is looked up once per import (each
-    import works on its own copy of the resource's fields)."""
+    """A related record named by its slug; the slugs of a sheet are looked up together
+    before its rows are read (each import works on its own copy of the resource's fields)."""
 
     def __init__(self, model):
         super().__init__(model, field="slug")
         self.found = {}
+
+    def prefetch(self, values) -> None:
+        """Look up every slug among `values` (a column's cells) in a few queries."""
+        slugs = sorted({str(v).strip() for v in values if not is_blank(v)} - set(self.found))
+        for start in range(0, len(slugs), LOOKUP_CHUNK):
+            chunk = slugs[start : start + LOOKUP_CHUNK]
+            self.found.update(dict.fromkeys(chunk))
+            self.found.update(self.model.objects.in_bulk(chunk, field_name="slug"))
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):

@@ -424,7 +424,7 @@ KEPT_CACHES = ["local", "default"]
 
 # The uploaded file waits in the shared cache between the preview and the confirmation,
 # which another worker or replica may serve (a temporary file would be on one only).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "companies.admin.importexport.PreviewStorage"
 # What one request reads, checks and writes well within gunicorn's and nginx's timeouts
 # (about 6 ms a row on 2 cores); larger files go through `manage.py import_register`.
 # nginx's client_max_body_size (deploy/nginx.conf) stays above the size.

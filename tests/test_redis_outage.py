@@ -13,9 +13,11 @@ from contextlib import closing
 
 import pytest
 import redis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
+from companies.models import Company
 from tests.factories import CompanyFactory
 from tests.test_settings import PRINT_CACHE, run_python
 
@@ -159,3 +161,21 @@ def test_the_production_settings_keep_redis_errors_away_from_requests(redis_serv
     assert default["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     assert 0 < default["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] <= 1
     assert production["session"] == "django.contrib.sessions.backends.db"
+
+
+def test_with_redis_away_an_import_preview_says_why_and_imports_nothing(
+    redis_server, editor_client
+):
+    before = Company.objects.count()
+    previewed = editor_client.post(
+        "/admin/companies/company/import/",
+        {
+            "format": "0",
+            "import_file": SimpleUploadedFile("companies.csv", b"name,country\nNew One,BY\n"),
+        },
+    )
+    assert previewed.status_code == 200
+    errors = previewed.context["form"].errors["import_file"]
+    assert any("the shared cache is unavailable" in error for error in errors)
+    assert "confirm_form" not in previewed.context or previewed.context["confirm_form"] is None
+    assert Company.objects.count() == before

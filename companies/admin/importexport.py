@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ExportForm
+from import_export.tmp_storages import CacheStorage
 
 from companies import imports
 from companies.models import ImportRecord
@@ -22,6 +23,28 @@ from companies.resources import import_confirmed_message
 
 class RegisterConfirmImportForm(ConfirmImportForm):
     register_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PreviewNotKept(imports.SheetError):
+    """The uploaded file is not in the shared cache: never kept, or no longer."""
+
+
+class PreviewStorage(CacheStorage):
+    """The uploaded file, kept in the shared cache between the preview and its
+    confirmation. With the cache away (its errors are ignored, settings.CACHES) nothing
+    is kept: reading it back says so, instead of handing the preview an empty file."""
+
+    def read(self):
+        data = super().read()
+        if data is None:
+            raise PreviewNotKept.of_file(
+                gettext(
+                    "The file could not be kept for its preview (the shared cache is "
+                    "unavailable), so nothing was read or imported. Try again in a few "
+                    "minutes, or import the file with manage.py import_register."
+                )
+            )
+        return data
 
 
 class RegisterImportExport(ImportExportMixin):
@@ -81,8 +104,9 @@ class RegisterImportExport(ImportExportMixin):
             read_mode=input_format.get_read_mode(),
             **self.get_tmp_storage_class_kwargs(),
         )
-        data = storage.read()
-        if data is None:
+        try:
+            data = storage.read()
+        except PreviewNotKept:
             return self._nothing_imported(request, self._preview_gone(storage.name))
         try:
             dataset = input_format.create_dataset(data)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpRequest
 from django.utils import timezone
 
 from . import selectors
@@ -35,7 +36,18 @@ def kept(key: str, compute: Callable):
     return value
 
 
-def cached_per_revision(name: str, compute: Callable):
-    """`compute()`, computed once per register revision and day."""
-    revision = selectors.register_revision()
+def request_revision(request: HttpRequest) -> selectors.Revision:
+    """The register's revision as `request` sees it, read once whatever asks for it
+    (its kept copy, kept figures, the footer, an ETag)."""
+    revision = getattr(request, "register_revision", None)
+    if revision is None:
+        revision = request.register_revision = selectors.register_revision()
+    return revision
+
+
+def cached_per_revision(
+    name: str, compute: Callable, *, revision: selectors.Revision | None = None
+):
+    """`compute()`, computed once per register revision (default: the current one) and day."""
+    revision = revision or selectors.register_revision()
     return kept(f"park:{name}:{revision.key}:{timezone.localdate().isoformat()}", compute)

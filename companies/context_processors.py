@@ -5,14 +5,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from . import selectors
+from .caching import request_revision
 
 
 def register(request: HttpRequest) -> dict:
-    # Lazy: the query runs only on a page that shows the footer, never on an error page
-    # (which must render while the database is down).
+    # Lazy: the revision is read only by a page that shows the footer, never by an error
+    # page (which must render while the database is down); a page that read it for its
+    # kept copy does not read it again. It has `changed_at` and `is_demo`.
     return {
-        "register_status": SimpleLazyObject(selectors.register_status),
+        "register_status": SimpleLazyObject(lambda: request_revision(request)),
         "publisher": {
             "name": settings.PUBLISHER_NAME,
             "address": settings.PUBLISHER_ADDRESS,

@@ -40,8 +40,9 @@ class Distribution:
     file_type: str
 
 
-def distributions(absolute: Callable[[str], str]) -> list[Distribution]:
-    """Every downloadable file, with `absolute` making a path an absolute address."""
+def distributions(absolute: Callable[[str], str], *, with_xlsx: bool) -> list[Distribution]:
+    """Every downloadable file, with `absolute` making a path an absolute address; the
+    XLSX workbook `with_xlsx` (downloads.xlsx_available counts the register to know)."""
     files = [
         Distribution(
             f"{t.title} (CSV)",
@@ -60,7 +61,7 @@ def distributions(absolute: Callable[[str], str]) -> list[Distribution]:
         )
         for t in downloads.tables()
     ]
-    if downloads.xlsx_available():
+    if with_xlsx:
         files.append(
             Distribution(
                 "The whole register (XLSX, a sheet per table)",
@@ -153,7 +154,8 @@ def catalog_graph(
         graph.add((catalog, DCTERMS.modified, stamp))
         graph.add((dataset, DCTERMS.modified, stamp))
 
-    for number, file in enumerate(distributions(absolute), start=1):
+    files = distributions(absolute, with_xlsx=downloads.xlsx_available())
+    for number, file in enumerate(files, start=1):
         node = URIRef(f"{dataset}-file-{number}")
         graph.add((dataset, DCAT.distribution, node))
         graph.add((node, RDF.type, DCAT.Distribution))
@@ -178,10 +180,10 @@ def catalog_graph(
 
 
 def schema_org_dataset(
-    *, absolute: Callable[[str], str], modified: datetime | None, is_demo: bool
+    *, absolute: Callable[[str], str], modified: datetime | None, is_demo: bool, with_xlsx: bool
 ) -> dict:
     """The register as a schema.org `Dataset` (JSON-LD; the vocabulary inline, so that no
-    processor needs to fetch a context)."""
+    processor needs to fetch a context), with the XLSX workbook `with_xlsx`."""
     dataset = {
         "@context": {"@vocab": "https://schema.org/"},
         "@type": "Dataset",
@@ -206,7 +208,7 @@ def schema_org_dataset(
                 "contentUrl": file.url,
                 "encodingFormat": file.media_type,
             }
-            for file in distributions(absolute)
+            for file in distributions(absolute, with_xlsx=with_xlsx)
         ],
     }
     if modified:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -175,8 +176,10 @@ def _published_reports() -> QuerySet:
     )
 
 
+@cache
 def tables() -> list[Table]:
-    """The published register's tables, referenced ones first."""
+    """The published register's tables, referenced ones first (built once: their columns
+    follow the models, and their rows are read when asked for)."""
     return [
         Table(
             name="sectors",

@@ -13,6 +13,7 @@ are also the reference the tests hold the ledger to).
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -547,8 +548,11 @@ def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _ledger_sums(*, days: list[date], among: Among) -> list[dict[tuple[str, str], list]]:
-    """For each of `days`, the ledger's sums (`LEDGER_FIELDS`) by (country, sector slug).
+def _ledger_sums(
+    *, days: list[date], among: Among, by_sector: bool = True
+) -> list[dict[tuple[str, str | None], list]]:
+    """For each of `days`, the ledger's sums (`LEDGER_FIELDS`) by (country, sector slug),
+    or by (country, None) without `by_sector` (fewer rows, when no total is by sector).
 
     One query: for each day, the latest snapshot on or before it plus the changes dated
     from that snapshot's period to the day. Its cost is bounded by the number of groups
@@ -558,43 +562,51 @@ def _ledger_sums(*, days: list[date], among: Among) -> list[dict[tuple[str, str]
     where_s, params_s = among.where("s")
     where_c, params_c = among.where("c")
     values = ", ".join("(%s, %s)" for _ in days)
-    sums = {alias: ", ".join(f"SUM({alias}.{f})" for f in LEDGER_FIELDS) for alias in "sc"}
+    fields = {alias: ", ".join(f"{alias}.{f} AS {f}" for f in LEDGER_FIELDS) for alias in "sc"}
+    sums = ", ".join(f"SUM(part.{f})" for f in LEDGER_FIELDS)
+    if by_sector:
+        slug, join = "sector.slug", f"JOIN {sector} sector ON sector.id = part.sector_id"
+        group = "part.n, part.country, sector.slug"
+    else:
+        slug, join, group = "NULL", "", "part.n, part.country"
+    # The snapshot's and the changes' rows are summed together: one row per day and
+    # group for Python to convert.
     sql = f"""
         WITH days (n, day) AS (VALUES {values}),
         at AS (
             SELECT n, day, (SELECT MAX(period) FROM {snapshot} WHERE period <= days.day) AS period
             FROM days
         )
-        SELECT at.n, s.country, sector.slug, {sums["s"]}
-        FROM at JOIN {snapshot} s ON s.period = at.period
-        JOIN {sector} sector ON sector.id = s.sector_id
-        WHERE {where_s}
-        GROUP BY at.n, s.country, sector.slug
-        UNION ALL
-        SELECT at.n, c.country, sector.slug, {sums["c"]}
-        FROM at JOIN {change} c ON c.day <= at.day AND c.day >= COALESCE(at.period, %s)
-        JOIN {sector} sector ON sector.id = c.sector_id
-        WHERE {where_c}
-        GROUP BY at.n, c.country, sector.slug
+        SELECT part.n, part.country, {slug}, {sums}
+        FROM (
+            SELECT at.n AS n, s.country AS country, s.sector_id AS sector_id, {fields["s"]}
+            FROM at JOIN {snapshot} s ON s.period = at.period
+            WHERE {where_s}
+            UNION ALL
+            SELECT at.n, c.country, c.sector_id, {fields["c"]}
+            FROM at JOIN {change} c ON c.day <= at.day AND c.day >= COALESCE(at.period, %s)
+            WHERE {where_c}
+        ) part
+        {join}
+        GROUP BY {group}
     """
     params = [value for n, day in enumerate(days) for value in (n, day)]
-    by_day: list[dict[tuple[str, str], list]] = [{} for _ in days]
+    by_day: list[dict[tuple[str, str | None], list]] = [{} for _ in days]
+    convert = [_ledger_converter(field) for field in LEDGER_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *params_s, LEDGER_FLOOR, *params_c])
         for n, country, slug, *sums_of_group in cursor.fetchall():
-            group = by_day[n].setdefault((country, slug), [0] * len(LEDGER_FIELDS))
-            for i, (field, value) in enumerate(zip(LEDGER_FIELDS, sums_of_group, strict=True)):
-                group[i] += _ledger_value(field, value)
+            by_day[n][country, slug] = [
+                to(value or 0) for to, value in zip(convert, sums_of_group, strict=True)
+            ]
     return by_day
 
 
-def _ledger_value(field: str, value):
-    """A ledger sum as Python counts it: amounts Decimal, counts int. PostgreSQL sums
-    bigints as numeric; SQLite sums decimals as floats, which Decimal keeps exactly
-    until the totals are rounded to cents."""
-    if field in MONEY_FIGURES:
-        return Decimal(value or 0)
-    return int(value or 0)
+def _ledger_converter(field: str):
+    """How a ledger sum becomes what Python counts in: amounts Decimal, counts int.
+    PostgreSQL sums bigints as numeric; SQLite sums decimals as floats, which Decimal
+    keeps exactly until the totals are rounded to cents."""
+    return Decimal if field in MONEY_FIGURES else int
 
 
 def _totals_of(groups: list[list]) -> dict:
@@ -628,6 +640,19 @@ def park_totals(
     return ParkTotals(as_of=day, **_totals_of(list(groups)))
 
 
+def park_totals_on(*, days: Iterable[date]) -> dict[date, ParkTotals]:
+    """The published register's totals as of each of `days`, as park_totals gives them,
+    from one ledger query."""
+    days = sorted(days)
+    if not days:
+        return {}
+    sums = _ledger_sums(days=days, among=Among(), by_sector=False)
+    return {
+        day: ParkTotals(as_of=day, **_totals_of(list(of_day.items())))
+        for day, of_day in zip(days, sums, strict=True)
+    }
+
+
 def park_totals_by(
     *,
     group: str,
@@ -646,13 +671,29 @@ def park_totals_by(
     among = among or Among()
     if among.residents_excluded:
         return []
+    return _totals_by(_ledger_sums(days=[day], among=among)[0], group=group)
+
+
+def _totals_by(sums: dict[tuple[str, str], list], *, group: str) -> list[dict]:
     by_key: dict[str, list] = {}
     position = 0 if group == "country" else 1
-    for key, sums in _ledger_sums(days=[day], among=among)[0].items():
-        by_key.setdefault(key[position], []).append((key, sums))
+    for key, sums_of_group in sums.items():
+        by_key.setdefault(key[position], []).append((key, sums_of_group))
     rows = [{group: key, **_totals_of(groups)} for key, groups in by_key.items()]
     rows = [row for row in rows if row["companies"] > 0]
     return sorted(rows, key=lambda row: (-row["companies"], row[group]))
+
+
+def park_overview(*, as_of: date | None = None) -> dict:
+    """The published register as of a day (default today): `totals` as park_totals gives
+    them, `by_country` and `by_sector` as park_totals_by does, from one ledger query."""
+    day = as_of or timezone.localdate()
+    sums = _ledger_sums(days=[day], among=Among())[0]
+    return {
+        "totals": ParkTotals(as_of=day, **_totals_of(list(sums.items()))),
+        "by_country": _totals_by(sums, group="country"),
+        "by_sector": _totals_by(sums, group="sector"),
+    }
 
 
 def park_countries(
@@ -682,7 +723,8 @@ def park_totals_by_year(
         return []
     ends = [min(date(year, 12, 31), day) for year in range(first.year, day.year + 1)]
     series, joined_before, exited_before = [], 0, 0
-    for end, groups in zip(ends, _ledger_sums(days=ends, among=among), strict=True):
+    sums = _ledger_sums(days=ends, among=among, by_sector=False)
+    for end, groups in zip(ends, sums, strict=True):
         joined = sum(sums[0] for sums in groups.values())
         exited = sum(sums[1] for sums in groups.values())
         series.append(
@@ -730,16 +772,13 @@ def claim_check(*, claim: Claim, totals: ParkTotals | None = None) -> ClaimCheck
 
 
 def claims_checked(*, claims: QuerySet | None = None) -> list[ClaimCheck]:
-    """Check each claim (default: the published ones), computing each date's totals once."""
+    """Check each claim (default: the published ones): two queries, the claims and the
+    totals as of all their dates at once."""
     if claims is None:
         claims = Claim.objects.filter(is_published=True)
-    totals_by_day: dict[date, ParkTotals] = {}
-    checks = []
-    for claim in claims:
-        if claim.claimed_on not in totals_by_day:
-            totals_by_day[claim.claimed_on] = park_totals(as_of=claim.claimed_on)
-        checks.append(claim_check(claim=claim, totals=totals_by_day[claim.claimed_on]))
-    return checks
+    claims = list(claims)
+    totals = park_totals_on(days={claim.claimed_on for claim in claims})
+    return [claim_check(claim=claim, totals=totals[claim.claimed_on]) for claim in claims]
 
 
 def _agrees(*, register, stated, qualifier: str) -> bool:
@@ -757,10 +796,12 @@ def _agrees(*, register, stated, qualifier: str) -> bool:
 @dataclass(frozen=True)
 class Revision:
     """The register's revision: raised by every change, so caches and ETags know when
-    their data is stale. `changed_at` is None before the first change."""
+    their data is stale. `changed_at` is None before the first change; `is_demo` says
+    whether `load_demo` built the register (the pages' footer shows both)."""
 
     number: int
     changed_at: datetime | None
+    is_demo: bool = False
 
     @property
     def key(self) -> str:
@@ -780,13 +821,15 @@ def register_revision() -> Revision:
         row = cursor.fetchone()
     if row is None:
         return Revision(0, None)
-    number, changed_at = row
+    number, changed_at, is_demo = row
     if timezone.is_naive(changed_at):  # SQLite keeps UTC without the zone
         changed_at = changed_at.replace(tzinfo=UTC)
-    return Revision(number, changed_at)
+    return Revision(number, changed_at, bool(is_demo))
 
 
-_REVISION_SQL = f"SELECT number, changed_at FROM {RegisterRevision._meta.db_table} WHERE id = 1"
+_REVISION_SQL = (
+    f"SELECT number, changed_at, is_demo FROM {RegisterRevision._meta.db_table} WHERE id = 1"
+)
 
 
 @dataclass(frozen=True)

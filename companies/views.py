@@ -32,7 +32,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from . import params, selectors
-from .caching import cached_per_revision
+from .caching import cached_per_revision, request_revision
 from .filters import REPEATABLE, CompanyFilter, day_parse, filter_parameters
 from .models import Claim, Company, Sector
 from .templatetags.pages import number, usd
@@ -153,7 +153,7 @@ def kept_page(view):
 
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         key = f"page:{translation.get_language()}:{sha256(address.encode()).hexdigest()}"
-        copy = cached_per_revision(key, render_copy)
+        copy = cached_per_revision(key, render_copy, revision=request_revision(request))
         if copy is None:
             return rendered[0]
         html, content_type = copy
@@ -279,16 +279,16 @@ def _register_page(request: HttpRequest, companies: QuerySet, *, as_of: AsOf):
 
 def _home_figures(day: date) -> dict:
     return {
-        "totals": selectors.park_totals(as_of=day),
+        **selectors.park_overview(as_of=day),
         "by_year": selectors.park_totals_by_year(until=day),
-        "by_country": selectors.park_countries(as_of=day),
-        "by_sector": selectors.park_totals_by(group="sector", as_of=day),
     }
 
 
-def _figures(name: str, day: date, compute):
+def _figures(request: HttpRequest, name: str, day: date, compute):
     """`compute()`, kept per register revision for the day asked."""
-    return cached_per_revision(f"{name}:{day.isoformat()}", compute)
+    return cached_per_revision(
+        f"{name}:{day.isoformat()}", compute, revision=request_revision(request)
+    )
 
 
 def _sector_names(sectors: dict[int, tuple[str, str]]) -> dict[str, str]:
@@ -304,7 +304,7 @@ def _with_as_of(url: str, as_of: AsOf) -> str:
 @kept_page
 def home(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request)
-    figures = _figures("home", as_of.day, lambda: _home_figures(as_of.day))
+    figures = _figures(request, "home", as_of.day, lambda: _home_figures(as_of.day))
     country_names = _country_names(translation.get_language())
     sector_names = _sector_names(_sectors())
     countries_url = reverse("companies:country-list")
@@ -365,7 +365,10 @@ def home(request: HttpRequest) -> HttpResponse:
                     "axis": "x",
                 },
             ],
-            axes={"x": {"title": _("US dollars"), "position": "bottom", "money": True}},
+            # Logarithmic: the smallest countries' investment stays visible beside China's.
+            axes={
+                "x": {"title": _("US dollars"), "position": "bottom", "money": True, "log": True}
+            },
         ),
         "by_sector": _chart(
             kind="bar",
@@ -406,7 +409,9 @@ def company_list(request: HttpRequest) -> HttpResponse:
     """The directory: the API's FilterSet over the published companies, a page at a time."""
     query = params.without_blanks(request.GET)
     filterset = CompanyFilter(query, queryset=Company.objects.published())
-    codes = cached_per_revision("countries", selectors.companies_countries)
+    codes = cached_per_revision(
+        "countries", selectors.companies_countries, revision=request_revision(request)
+    )
     sectors = _sectors()
     status_chosen = query.getlist("status")
     context = {
@@ -519,7 +524,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             "url": _with_as_of(f"{countries_url}{row['country']}/", as_of),
         }
         for row in _figures(
-            "countries", as_of.day, lambda: selectors.park_countries(as_of=as_of.day)
+            request, "countries", as_of.day, lambda: selectors.park_countries(as_of=as_of.day)
         )
     ]
     return render(
@@ -565,6 +570,7 @@ def sector_list(request: HttpRequest) -> HttpResponse:
     totals = {
         row["sector"]: row
         for row in _figures(
+            request,
             "sectors",
             as_of.day,
             lambda: selectors.park_totals_by(group="sector", as_of=as_of.day),

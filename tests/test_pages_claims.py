@@ -39,6 +39,22 @@ def test_claims_page_query_count_grows_with_claim_dates_not_claims(client, claim
     assert len(after) == len(before)
 
 
+# The claims, the register's totals as of all their dates at once (the ledger), and the
+# register's revision for the footer.
+CLAIMS_PAGE_QUERIES = 3
+
+
+def test_claims_page_reads_the_totals_of_every_claim_date_in_one_query(
+    client, claims, django_assert_num_queries
+):
+    for year in range(2015, 2026):
+        ClaimFactory(statement=f"Claim of {year}", claimed_on=date(year, 6, 30), companies=2)
+    dates = Claim.objects.filter(is_published=True).values("claimed_on").distinct().count()
+    assert dates > CLAIMS_PAGE_QUERIES
+    with django_assert_num_queries(CLAIMS_PAGE_QUERIES):
+        assert client.get("/en/claims/").status_code == 200
+
+
 def test_no_claims_says_so(client, db):
     assert "No claims have been published yet." in text(client.get("/en/claims/"))
 

@@ -1,6 +1,7 @@
 /* Draws every <canvas data-chart="ID"> from the JSON in <script id="ID">, written by the
-   views (companies/views.py, _chart). The table beside each chart stays the readable
-   fallback: it is open without JavaScript and folded once the chart is drawn. */
+   views (companies/views.py, _chart), into a box whose size the page has already laid
+   out (site.css). The table beside each chart stays open: folding it once the chart is
+   drawn would move everything below it. */
 (function () {
   "use strict";
   if (typeof Chart === "undefined") {
@@ -26,14 +27,21 @@
     Object.keys(spec.axes).forEach(function (id) {
       var axis = spec.axes[id];
       result[id] = {
-        type: "linear",
+        // A logarithmic axis keeps the smallest of values that span orders of magnitude
+        // visible beside the largest.
+        type: axis.log ? "logarithmic" : "linear",
         position: axis.position,
-        beginAtZero: true,
+        beginAtZero: !axis.log,
         title: { display: true, text: axis.title },
         grid: { drawOnChartArea: first },
         ticks: {
           precision: 0,
           callback: function (value) {
+            // A logarithmic axis is labelled at its powers of ten only.
+            var power = Math.log10(value);
+            if (axis.log && Math.abs(power - Math.round(power)) > 1e-9) {
+              return "";
+            }
             return axis.money ? moneyShort.format(value) : counts.format(value);
           }
         }
@@ -91,6 +99,26 @@
     };
   }
 
+  // A long category label, in lines of at most `most` characters, broken between words:
+  // on a phone a bar chart's labels would otherwise run off the canvas.
+  function wrap(label, most) {
+    if (label.length <= most) {
+      return label;
+    }
+    var lines = [];
+    var line = "";
+    label.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > most) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    lines.push(line);
+    return lines;
+  }
+
   function timeLabel(time, value) {
     var tick = time.ticks.filter(function (t) { return t.value === value; })[0];
     return tick ? tick.label : "";
@@ -121,17 +149,22 @@
       }
       return drawn;
     });
-    // The box stays hidden without JavaScript; it must be shown before Chart.js sizes it.
-    // A chart of rows is as tall as it has rows (data-rows: the policy allows no inline
-    // style attribute, but a property set from a script is fine).
+    // A chart of rows is as tall as it has rows (data-rows): site.css reads it where the
+    // browser has attr(); elsewhere it is set here (the policy allows no inline style
+    // attribute, but a property set from a script is fine).
     var box = canvas.closest(".chart-canvas");
     if (box.dataset.rows) {
       box.style.setProperty("--rows", box.dataset.rows);
     }
-    box.hidden = false;
+    var labels = spec.labels;
+    if (spec.horizontal && labels) {
+      // The labels may take about two fifths of the width, at some 7 px a character.
+      var most = Math.max(12, Math.floor((box.clientWidth * 0.4) / 7));
+      labels = labels.map(function (label) { return wrap(label, most); });
+    }
     new Chart(canvas, {
       type: spec.type,
-      data: spec.time ? { datasets: datasets } : { labels: spec.labels, datasets: datasets },
+      data: spec.time ? { datasets: datasets } : { labels: labels, datasets: datasets },
       options: {
         animation: false,
         responsive: true,
@@ -157,15 +190,6 @@
         }
       }
     });
-    var figure = canvas.closest("figure");
-    var table = figure && figure.querySelector("details.chart-data");
-    if (table) {
-      table.open = false;
-    }
-    var legend = figure && figure.querySelector("figcaption.legend");
-    if (legend) {
-      legend.hidden = false;
-    }
   }
 
   document.querySelectorAll("canvas[data-chart]").forEach(draw);

@@ -17,7 +17,12 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .text import NameField, NameKeyField, name_key, validate_line, validate_lines
-from .validators import validate_not_in_future, validate_report_date, validate_residence_date
+from .validators import (
+    ConstraintsCheckedInPython,
+    validate_not_in_future,
+    validate_report_date,
+    validate_residence_date,
+)
 
 # Amounts are US dollars with cents; 16 digits hold up to 99 trillion.
 # The columns that search (`q`) reads.
@@ -97,7 +102,7 @@ class CompanyQuerySet(models.QuerySet):
 NAME_TAKEN = _("A company with this name already exists.")
 
 
-class Company(models.Model):
+class Company(ConstraintsCheckedInPython, models.Model):
     """A resident of the park, an applicant for residence, or a former resident.
 
     Its current figures (as of today) are derived from its reports and kept here with
@@ -326,7 +331,7 @@ class Company(models.Model):
         return slug
 
 
-class Report(models.Model):
+class Report(ConstraintsCheckedInPython, models.Model):
     """Figures that a company reported as of a date; any figure may be missing."""
 
     company = models.ForeignKey(
@@ -431,7 +436,7 @@ class CompanyRemoval(models.Model):
         return f"{self.slug} {self.reason} {self.removed_at:%Y-%m-%d %H:%M}"
 
 
-class Claim(models.Model):
+class Claim(ConstraintsCheckedInPython, models.Model):
     """A headline statement published about the park, checked against the register.
 
     Its statement, speaker and source are translated, and its history recorded, in

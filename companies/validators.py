@@ -83,6 +83,15 @@ def constraints_validate(instance: models.Model, *, exclude: set[str]) -> None:
         raise ValidationError(errors)
 
 
+class ConstraintsCheckedInPython:
+    """Model mixin: validate_constraints() as constraints_validate() checks them, so that
+    a form, the API and an import's rows are checked alike and each row costs no query
+    for a check the instance's own fields decide."""
+
+    def validate_constraints(self, exclude=None):
+        constraints_validate(self, exclude=set(exclude or ()))
+
+
 def _check_validate(constraint, model_class, instance, exclude, using) -> None:
     try:
         if _references(constraint.condition) & set(exclude):

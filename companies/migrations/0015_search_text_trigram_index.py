@@ -25,6 +25,14 @@ SEARCH = GinIndex(
 )
 
 
+class BtreeGinOnPostgreSQL(BtreeGinExtension):
+    """Django's operation skips other databases when applied, not when reversed."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def _on_postgresql(removed, added):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -41,7 +49,7 @@ class Migration(migrations.Migration):
     dependencies = [("companies", "0014_names_compared")]
 
     operations = [
-        BtreeGinExtension(),  # does nothing on other databases
+        BtreeGinOnPostgreSQL(),
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 *(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from import_export import instance_loaders, resources
 from import_export.results import Result, RowResult
 
-from .. import services, validators
+from .. import services
 from ..blank import is_blank, same
 from ..models import ImportRecord
 from ..spreadsheets import spreadsheet_safe, spreadsheet_unquote
@@ -317,7 +317,7 @@ class RegisterResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's full_clean(), with its check constraints evaluated in Python
-        (validators.constraints_validate), and without asking the database again whether
+        (validators.ConstraintsCheckedInPython), and without asking the database again whether
         a related record named by its slug exists: the sheet's slugs were just looked up."""
         errors = dict(import_validation_errors or {})
         related = {
@@ -335,7 +335,7 @@ class RegisterResource(resources.ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         try:
-            validators.constraints_validate(instance, exclude=set(errors) - {NON_FIELD_ERRORS})
+            instance.validate_constraints(exclude=set(errors) - {NON_FIELD_ERRORS})
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:

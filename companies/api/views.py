@@ -44,10 +44,8 @@ from .parameters import LIST_PARAMETERS, QueryParametersMixin
 from .renderers import CSVRenderer, NDJSONRenderer, ORJSONRenderer
 from .schema import (
     AS_OF,
-    DELETED,
     FIELDS,
     FIGURE_FILTERS,
-    IF_MATCH,
     JSON,
     LIST_FORMAT,
     NOT_MODIFIED,
@@ -55,7 +53,7 @@ from .schema import (
     SINCE,
     errors,
     read,
-    written,
+    write_operations,
 )
 from .serializers import (
     ClaimsSerializer,
@@ -114,25 +112,13 @@ def company_or_404(companies, slug: str) -> Company:
         parameters=[FIELDS, REGISTER_AS_OF],
         responses=read(CompanySerializer, 404),
     ),
-    create=extend_schema(
-        description="Add a company; its figures follow from the reports added to it.",
-        request=CompanyWriteSerializer,
-        responses=written(CompanySerializer, status=201),
-    ),
-    update=extend_schema(
-        description="Replace a company's editable fields.",
-        parameters=[IF_MATCH],
-        request=CompanyWriteSerializer,
-        responses=written(CompanySerializer),
-    ),
-    partial_update=extend_schema(
-        description="Change some of a company's editable fields.",
-        parameters=[IF_MATCH],
-        request=CompanyWriteSerializer,
-        responses=written(CompanySerializer),
-    ),
-    destroy=extend_schema(
-        description="Delete a company and its reports.", parameters=[IF_MATCH], responses=DELETED
+    **write_operations(
+        CompanySerializer,
+        CompanyWriteSerializer,
+        create="Add a company; its figures follow from the reports added to it.",
+        update="Replace a company's editable fields.",
+        partial_update="Change some of a company's editable fields.",
+        destroy="Delete a company and its reports.",
     ),
 )
 class CompanyViewSet(ExportMixin, ListMixin, RetrieveMixin, ServiceWritesMixin, RegisterViewSet):
@@ -221,27 +207,13 @@ class CompanyViewSet(ExportMixin, ListMixin, RetrieveMixin, ServiceWritesMixin, 
         description="Every report of the company.", responses=read(ReportListSerializer, 404)
     ),
     retrieve=extend_schema(description="One report.", responses=read(ReportSerializer, 404)),
-    create=extend_schema(
-        description="Add a report; the company's current figures follow.",
-        request=ReportWriteSerializer,
-        responses=written(ReportSerializer, status=201),
-    ),
-    update=extend_schema(
-        description="Replace a report's figures.",
-        parameters=[IF_MATCH],
-        request=ReportWriteSerializer,
-        responses=written(ReportSerializer),
-    ),
-    partial_update=extend_schema(
-        description="Change some of a report's figures.",
-        parameters=[IF_MATCH],
-        request=ReportWriteSerializer,
-        responses=written(ReportSerializer),
-    ),
-    destroy=extend_schema(
-        description="Delete a report; the company's current figures follow.",
-        parameters=[IF_MATCH],
-        responses=DELETED,
+    **write_operations(
+        ReportSerializer,
+        ReportWriteSerializer,
+        create="Add a report; the company's current figures follow.",
+        update="Replace a report's figures.",
+        partial_update="Change some of a report's figures.",
+        destroy="Delete a report; the company's current figures follow.",
     ),
 )
 class ReportViewSet(ListMixin, RetrieveMixin, ServiceWritesMixin, RegisterViewSet):

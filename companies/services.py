@@ -223,6 +223,18 @@ def register_write(*, user=None) -> Iterator[RegisterWrite]:
         write.finish()
 
 
+def _update(record: Company | Report, fields: dict, expected_version: int | None):
+    with register_write() as write:
+        record = _locked(type(record), record.pk, expected_version)
+        if not _changes(record=record, fields=fields):
+            return record
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.full_clean()
+        write.save(record)
+    return record
+
+
 def company_create(*, fields: dict) -> Company:
     """Validate and create a company; raises ValidationError naming the bad fields."""
     with register_write() as write:
@@ -239,15 +251,7 @@ def company_update(
 
     With `expected_version`, refuses (StaleWrite) if the company changed since then. A
     write that changes nothing saves nothing: no new version, no history entry."""
-    with register_write() as write:
-        company = _locked(Company, company.pk, expected_version)
-        if not _changes(record=company, fields=fields):
-            return company
-        for name, value in fields.items():
-            setattr(company, name, value)
-        company.full_clean()
-        write.save(company)
-    return company
+    return _update(company, fields, expected_version)
 
 
 def company_delete(*, company: Company, expected_version: int | None = None) -> None:
@@ -268,15 +272,7 @@ def report_create(*, company: Company, fields: dict) -> Report:
 def report_update(*, report: Report, fields: dict, expected_version: int | None = None) -> Report:
     """Validate and apply `fields` to a report, locked; refuses a stale write. A write
     that changes nothing saves nothing."""
-    with register_write() as write:
-        report = _locked(Report, report.pk, expected_version)
-        if not _changes(record=report, fields=fields):
-            return report
-        for name, value in fields.items():
-            setattr(report, name, value)
-        report.full_clean()
-        write.save(report)
-    return report
+    return _update(report, fields, expected_version)
 
 
 def report_delete(*, report: Report, expected_version: int | None = None) -> None:

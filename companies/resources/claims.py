@@ -65,22 +65,26 @@ def qualifier_column(figure: str, figure_column: str) -> fields.Field:
     )
 
 
+# The statement in every language, and the speaker and source beside their English
+# columns: optional in a sheet, in this order in an export.
+TRANSLATIONS = (
+    "statement_en",
+    "statement_ru",
+    "statement_zh_hans",
+    "speaker_ru",
+    "speaker_zh_hans",
+    "source_ru",
+    "source_zh_hans",
+)
+
+
 class ClaimResource(RegisterResource):
     """Published claims, matched by their date and speaker (in English); the columns of
     companies/data/published-claims.csv, and optionally the quoted statement and the
     translations of the speaker and the source."""
 
     key_description = gettext_lazy("date and speaker")
-    optional_columns = (
-        "statement_en",
-        "statement_ru",
-        "statement_zh_hans",
-        "speaker_ru",
-        "speaker_zh_hans",
-        "source_ru",
-        "source_zh_hans",
-        "is_published",
-    )
+    optional_columns = (*TRANSLATIONS, "is_published")
 
     claimed_on = column("claimed_on", DateWidget())
     date_is_approximate = column("date_is_approximate", BooleanWidget())
@@ -129,13 +133,7 @@ class ClaimResource(RegisterResource):
             "reference",
             "speaker",
             "source",
-            "statement_en",
-            "statement_ru",
-            "statement_zh_hans",
-            "speaker_ru",
-            "speaker_zh_hans",
-            "source_ru",
-            "source_zh_hans",
+            *TRANSLATIONS,
             "is_published",
         )
         import_id_fields = ("claimed_on", "speaker")

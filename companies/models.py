@@ -49,13 +49,51 @@ PROVENANCE = ("", "_reported_on", "_source")
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
-class Sector(models.Model):
+class UniqueNameKey:
+    """Model mixin for a unique `name_key` (text.NameKeyField): its check is reported on
+    the name that people edit, as `name_taken_message` (a form never shows the key, and
+    would otherwise skip its check)."""
+
+    name_taken_message: str
+
+    def validate_constraints(self, exclude=None):
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().validate_constraints(exclude=exclude | {"name_key"})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        name = self._meta.get_field("name_key").of
+        if name not in exclude and self.name_taken():
+            message = ValidationError(self.name_taken_message, code="unique")
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def name_taken(self) -> bool:
+        """Whether another record has a name that reads as this one (see text.name_key)."""
+        name = getattr(self, self._meta.get_field("name_key").of) or ""
+        others = type(self)._default_manager.filter(name_key=name_key(name))
+        return others.exclude(pk=self.pk).exists() if self.pk else others.exists()
+
+
+SECTOR_NAME_TAKEN = _("A sector with this name already exists.")
+
+
+class Sector(UniqueNameKey, models.Model):
     """One of the park's priority areas (electronics, logistics, biomedicine, ...).
 
     Its name is translated, and its history recorded, in translation.py."""
 
+    name_taken_message = SECTOR_NAME_TAKEN
+
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = NameField(_("name"), max_length=120)
+    name_key = NameKeyField(
+        _("name as compared"),
+        of="name_en",
+        help_text=_("The English name normalised and case-folded: no two sectors share it."),
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, editable=False, help_text=_("Raised by every change.")
     )
@@ -64,6 +102,13 @@ class Sector(models.Model):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="sector_name_key_unique",
+                violation_error_message=SECTOR_NAME_TAKEN,
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -102,7 +147,7 @@ class CompanyQuerySet(models.QuerySet):
 NAME_TAKEN = _("A company with this name already exists.")
 
 
-class Company(ConstraintsCheckedInPython, models.Model):
+class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
     """A resident of the park, an applicant for residence, or a former resident.
 
     Its current figures (as of today) are derived from its reports and kept here with
@@ -112,6 +157,8 @@ class Company(ConstraintsCheckedInPython, models.Model):
     services.company_refresh_figures and companies_refresh_figures write them.
 
     Its description is translated, and its history recorded, in translation.py."""
+
+    name_taken_message = NAME_TAKEN
 
     class Status(models.TextChoices):
         APPLICANT = "applicant", _("Applicant")
@@ -297,25 +344,6 @@ class Company(ConstraintsCheckedInPython, models.Model):
 
     def get_absolute_url(self):
         return reverse("companies:company-detail", kwargs={"slug": self.slug})
-
-    def validate_constraints(self, exclude=None):
-        # The key's uniqueness is the name's: the error names `name`, the field people
-        # edit (a form never shows the key, and would otherwise skip its check).
-        exclude = set(exclude or ())
-        errors = {}
-        try:
-            super().validate_constraints(exclude=exclude | {"name_key"})
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if "name" not in exclude and self.name_taken():
-            errors.setdefault("name", []).append(ValidationError(NAME_TAKEN, code="unique"))
-        if errors:
-            raise ValidationError(errors)
-
-    def name_taken(self) -> bool:
-        """Whether another company has a name that reads as this one (see text.name_key)."""
-        others = Company.objects.filter(name_key=name_key(self.name or ""))
-        return others.exclude(pk=self.pk).exists() if self.pk else others.exists()
 
     def clean(self):
         super().clean()

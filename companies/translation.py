@@ -29,6 +29,6 @@ translator.register(Sector, SectorTranslationOptions)
 translator.register(Company, CompanyTranslationOptions)
 translator.register(Claim, ClaimTranslationOptions)
 
-simple_history.register(Sector, app="companies")
+simple_history.register(Sector, app="companies", excluded_fields=["name_key"])
 simple_history.register(Company, app="companies", excluded_fields=["updated_at", "name_key"])
 simple_history.register(Claim, app="companies")

@@ -384,6 +384,50 @@ def test_a_sector_name_with_a_bidi_override_is_refused(editor_client):
     assert not Sector.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "name", ["electronics", " Electronics ", "ELECTRONICS", "\uff25lectronics"]
+)
+def test_a_sector_name_that_reads_as_another_is_refused(editor_client, name):
+    SectorFactory(slug="electronics", name_en="Electronics")
+    form = {"slug": "electronics-2", "name_en": name, "name_ru": "", "name_zh_hans": ""}
+    response = editor_client.post(reverse("admin:companies_sector_add"), form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "name_en": ["A sector with this name already exists."]
+    }
+    assert list(Sector.objects.values_list("slug", flat=True)) == ["electronics"]
+
+
+@pytest.fixture
+def before_sector_keys(transactional_db):
+    """The register migrated back to before sector name keys; forward again afterwards."""
+    yield migrate("0015_search_text_trigram_index")
+    migrate(latest_migration())
+
+
+def test_the_migration_keys_existing_sector_names(before_sector_keys):
+    old = before_sector_keys.get_model("companies", "Sector").objects
+    old.create(slug="a", name_en="Bio medicine", name="Bio medicine")
+    old.create(slug="b", name_en="Caf\u00e9 Logistics", name="Caf\u00e9 Logistics")
+
+    migrate(latest_migration())
+
+    assert list(Sector.objects.order_by("slug").values_list("name_key", flat=True)) == [
+        "bio medicine",
+        "caf\u00e9 logistics",
+    ]
+
+
+def test_the_migration_refuses_sector_names_that_already_read_the_same(before_sector_keys):
+    old = before_sector_keys.get_model("companies", "Sector").objects
+    old.create(slug="a", name_en="Logistics", name="Logistics")
+    old.create(slug="b", name_en="LOGISTICS", name="LOGISTICS")
+
+    with pytest.raises(RuntimeError, match="'Logistics' / 'LOGISTICS'"):
+        migrate(latest_migration())
+    old.filter(slug="b").delete()
+
+
 def import_claims(tmp_path, *rows) -> str:
     path = tmp_path / "claims.csv"
     path.write_bytes(csv_bytes(list(rows)))

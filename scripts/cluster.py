@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from contextlib import ExitStack, suppress
+from typing import NamedTuple
 
 import psycopg
 import redis
@@ -127,12 +128,22 @@ def post(port: int, path: str, body: dict, token: str, timeout: float = 30):
         connection.close()
 
 
+class Answered(NamedTuple):
+    """A request of the load: a request belongs to the phase in which it `ended`
+    (answered or given up), so one in flight when a fault strikes counts as the fault's."""
+
+    sent: float
+    ended: float
+    kind: str
+    status: int
+
+
 class Load:
     """Readers and one writer through nginx, every answer recorded with its time."""
 
     def __init__(self, readers: int, token: str, sector: str):
         self.token, self.sector = token, sector
-        self.answers: list[tuple[float, str, int]] = []  # (time, kind, status)
+        self.answers: list[Answered] = []
         self.acknowledged: list[str] = []
         self.unseen_after_write = 0
         self.stop = threading.Event()
@@ -152,7 +163,7 @@ class Load:
         i = n
         while not self.stop.is_set():
             answer = safe_request(NGINX_PORT, READ_PATHS[i % len(READ_PATHS)], HTTPS, timeout=15)
-            self.answers.append((answer.started, "read", answer.status))
+            self.answers.append(Answered(answer.started, time.monotonic(), "read", answer.status))
             i += 1
 
     def write(self) -> None:
@@ -165,13 +176,15 @@ class Load:
             body = {"name": name, "country": "BY", "sector": self.sector, "status": "applicant",
                     "is_published": True}  # fmt: skip
             status, data = post(NGINX_PORT, "/api/v1/companies/", body, self.token)
-            self.answers.append((started, "write", status))
+            self.answers.append(Answered(started, time.monotonic(), "write", status))
             if status == 201:
                 self.acknowledged.append(name)
                 slug = json.loads(data)["slug"]
                 # The editor reads their own write at once: from the primary.
                 seen = safe_request(NGINX_PORT, f"/api/v1/companies/{slug}/", auth, timeout=15)
-                self.answers.append((seen.started, "read-own-write", seen.status))
+                self.answers.append(
+                    Answered(seen.started, time.monotonic(), "read-own-write", seen.status)
+                )
                 if seen.status == 404:
                     self.unseen_after_write += 1
             time.sleep(0.2)
@@ -304,15 +317,17 @@ def main() -> int:
     answers = load.answers
 
     def window(first: float, last: float) -> dict:
-        inside = [a for a in answers if first <= a[0] < last]
+        inside = [a for a in answers if first <= a.ended < last]
         return {
             "requests": len(inside),
-            "failed": sum(1 for a in inside if failed(a[2])),
-            "failed_writes": sum(1 for a in inside if a[1] == "write" and failed(a[2])),
+            "failed": sum(1 for a in inside if failed(a.status)),
+            "failed_writes": sum(1 for a in inside if a.kind == "write" and failed(a.status)),
         }
 
     def first_success_after(moment: float, kind: str = "read") -> float | None:
-        times = [a[0] for a in answers if a[0] >= moment and a[1] == kind and not failed(a[2])]
+        times = [
+            a.sent for a in answers if a.sent >= moment and a.kind == kind and not failed(a.status)
+        ]
         return round(min(times) - moment, 2) if times else None
 
     phases = {
@@ -335,7 +350,7 @@ def main() -> int:
             "first_write_after_s": first_success_after(events["primary_back"], "write"),
         },
     }
-    tail = [a for a in answers if a[0] >= events["end"]]
+    tail = [a for a in answers if a.sent >= events["end"]]
     lost = sorted(set(load.acknowledged) - stored)
     result = {
         "setup_seconds": setup_seconds,
@@ -343,19 +358,28 @@ def main() -> int:
         "readyz_at_start": ready,
         "replica_served_reads": (replica_during or 0) - (replica_before or 0),
         "requests": len(answers),
-        "failed": sum(1 for a in answers if failed(a[2])),
+        "failed": sum(1 for a in answers if failed(a.status)),
         "phases": phases,
         "acknowledged_writes": len(load.acknowledged),
         "lost_writes": lost,
-        # Each failed request: seconds since the load started, what it was, its status.
+        # Each failed request: when it was sent and when it ended (seconds since the load
+        # started), what it was, its status.
         "failures": [
-            {"at_s": round(a[0] - load_started, 2), "kind": a[1], "status": a[2]}
+            {
+                "at_s": round(a.sent - load_started, 2),
+                "ended_s": round(a.ended - load_started, 2),
+                "kind": a.kind,
+                "status": a.status,
+            }
             for a in answers
-            if failed(a[2])
+            if failed(a.status)
         ][:30],
         "events_s": {name: round(moment - load_started, 2) for name, moment in events.items()},
         "own_write_not_found": load.unseen_after_write,
-        "last_seconds": {"requests": len(tail), "failed": sum(1 for a in tail if failed(a[2]))},
+        "last_seconds": {
+            "requests": len(tail),
+            "failed": sum(1 for a in tail if failed(a.status)),
+        },
         "all_answered_after_the_run_s": recovered_after,
     }
     passed = (

@@ -199,24 +199,31 @@ def company_figures_as_of(*, company_id: int, day: date) -> dict:
 def company_figure_columns_as_of(*, company_id: int, day: date) -> dict:
     """The derived columns of a company as of `day`, from its reports, in one query: per
     figure its value (USD, headcount), `<figure>_reported_on` and `<figure>_source`."""
-    columns = {}
-    for figure in FIGURES:
-        columns.update({figure: None, f"{figure}_reported_on": None, f"{figure}_source": None})
+    return companies_figure_columns_as_of(company_ids=[company_id], day=day)[company_id]
+
+
+def companies_figure_columns_as_of(*, company_ids: list[int], day: date) -> dict[int, dict]:
+    """`company_figure_columns_as_of` of each of these companies, in one query."""
+    found = {}
+    for company_id in company_ids:
+        found[company_id] = {}
+        for figure in FIGURES:
+            found[company_id].update(
+                {figure: None, f"{figure}_reported_on": None, f"{figure}_source": None}
+            )
     reports = (
-        Report.objects.filter(company_id=company_id, reported_on__lte=day)
-        .order_by("-reported_on")
-        .values("reported_on", "source", *FIGURES)
+        Report.objects.filter(company_id__in=company_ids, reported_on__lte=day)
+        .order_by("company_id", "-reported_on")
+        .values("company_id", "reported_on", "source", *FIGURES)
     )
-    missing = set(FIGURES)
     for report in reports:
-        for figure in [figure for figure in missing if report[figure] is not None]:
-            columns[figure] = report[figure]
-            columns[f"{figure}_reported_on"] = report["reported_on"]
-            columns[f"{figure}_source"] = report["source"]
-            missing.discard(figure)
-        if not missing:
-            break
-    return columns
+        columns = found[report["company_id"]]
+        for figure in FIGURES:
+            if report[figure] is not None and columns[f"{figure}_reported_on"] is None:
+                columns[figure] = report[figure]
+                columns[f"{figure}_reported_on"] = report["reported_on"]
+                columns[f"{figure}_source"] = report["source"]
+    return found
 
 
 def _totals_aggregates() -> dict:

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, models, transaction
-from django.db.models import F, Max, Min, Q, QuerySet
+from django.db.models import F, Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,10 +161,30 @@ class RegisterWrite:
             record.delete()
             company_removal_record(slug=slug, reason=CompanyRemoval.Reason.DELETED, public=public)
         elif isinstance(record, Report):
-            self._report_companies({record.company_id, *self._stored_company(record)})
+            self._report_companies({record.company_id, *self._stored_companies([record])})
             record.delete()
         else:
             record.delete()
+
+    def save_all(self, records: list[models.Model], *, created: bool) -> None:
+        """Save many new (`created`) or changed records of one model as `save` saves each,
+        in a few statements (imports): each gets its version, its history record (by its
+        `_history_user`, with its `_change_reason`) and what follows it; the register
+        revision rises once."""
+        if not records:
+            return
+        model = type(records[0])
+        if model is Company:
+            self._companies_save(records, created=created)
+        elif model is Report:
+            self._report_companies(
+                {report.company_id for report in records}
+                | (set() if created else set(self._stored_companies(records)))
+            )
+            _records_save(model, records, created=created)
+        else:
+            _records_save(model, records, created=created)
+        register_touch()
 
     def _company_save(self, company: Company, **save_options) -> None:
         stored = None
@@ -173,39 +193,79 @@ class RegisterWrite:
             stored = Company.objects.filter(pk=company.pk).values("slug", "is_published").first()
         company.save(**save_options)
         self.ledger.add_created({company.pk})
-        if stored is None:
-            return
-        if stored["slug"] != company.slug:
-            company_removal_record(
-                slug=stored["slug"],
-                reason=CompanyRemoval.Reason.RENAMED,
-                public=stored["is_published"],
-            )
-        elif stored["is_published"] and not company.is_published:
-            company_removal_record(
-                slug=company.slug, reason=CompanyRemoval.Reason.UNPUBLISHED, public=True
-            )
+        if stored is not None:
+            _company_removals(company, stored)
+
+    def _companies_save(self, companies: list[Company], *, created: bool) -> None:
+        stored = {}
+        if created:
+            for company in companies:
+                if not company.slug:
+                    company.slug = company.unique_slug()
+        else:
+            ids = [company.pk for company in companies]
+            self.ledger.add(set(ids))
+            stored = {
+                row["pk"]: row
+                for row in Company.objects.filter(pk__in=ids).values("pk", "slug", "is_published")
+            }
+        _records_save(Company, companies, created=created)
+        self.ledger.add_created({company.pk for company in companies})
+        for company in companies:
+            if company.pk in stored:
+                _company_removals(company, stored[company.pk])
 
     def _report_save(self, report: Report, **save_options) -> None:
         # A report moved to another company changes the one it leaves too.
-        self._report_companies({report.company_id, *self._stored_company(report)})
+        self._report_companies({report.company_id, *self._stored_companies([report])})
         report.save(**save_options)
 
     @staticmethod
-    def _stored_company(report: Report) -> list[int]:
-        if report._state.adding or report.pk is None:
+    def _stored_companies(reports: list[Report]) -> list[int]:
+        ids = [r.pk for r in reports if not r._state.adding and r.pk is not None]
+        if not ids:
             return []
-        return list(Report.objects.filter(pk=report.pk).values_list("company", flat=True))
+        return list(Report.objects.filter(pk__in=ids).values_list("company", flat=True))
 
     def _report_companies(self, company_ids: set[int]) -> None:
         self.ledger.add(company_ids)
         self.refresh |= company_ids
 
     def finish(self) -> None:
-        for company_id in sorted(self.refresh):
-            company_refresh_figures(company_id=company_id, user=self.user)
+        companies_refresh_figures_with_history(company_ids=sorted(self.refresh), user=self.user)
         if self.ledger.company_ids:
             self.ledger.settle()
+
+
+def _company_removals(company: Company, stored: dict) -> None:
+    """Record what a company's save took away from the change feed: the slug it had
+    (`stored`, with whether it was published) or, unpublished, its place in it."""
+    if stored["slug"] != company.slug:
+        company_removal_record(
+            slug=stored["slug"],
+            reason=CompanyRemoval.Reason.RENAMED,
+            public=stored["is_published"],
+        )
+    elif stored["is_published"] and not company.is_published:
+        company_removal_record(
+            slug=company.slug, reason=CompanyRemoval.Reason.UNPUBLISHED, public=True
+        )
+
+
+def _records_save(model: type[models.Model], records: list, *, created: bool) -> None:
+    """Insert or update `records` as their model's save() would write them, and their
+    history records, without a statement or a signal per record."""
+    if created:
+        model.objects.bulk_create(records)
+    else:
+        fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        for record in records:
+            record.version += 1
+            # What save() computes as it writes: the last-changed time, a name's key.
+            for field in fields:
+                field.pre_save(record, False)
+        model.objects.bulk_update(records, [field.name for field in fields])
+    model.history.bulk_history_create(records, update=not created)
 
 
 @contextmanager
@@ -288,23 +348,39 @@ def company_refresh_figures(*, company_id: int, user=None) -> bool:
     Returns whether they changed; an unchanged company keeps its version. A change
     enters the company's history like any other, by `user` (default: the user of the
     current request)."""
-    columns = selectors.company_figure_columns_as_of(
-        company_id=company_id, day=timezone.localdate()
-    )
-    unchanged = Q(**columns)
-    changed = (
-        Company.objects.filter(pk=company_id)
-        .exclude(unchanged)
-        .update(**columns, version=F("version") + 1, updated_at=timezone.now())
-    )
-    if changed:
-        # update() sends no signal, so the history record is written here.
-        company = Company.objects.get(pk=company_id)
-        if user is not None:
-            company._history_user = user
-        company._change_reason = _("figures from its reports")
-        Company.history.bulk_history_create([company], update=True)
-    return bool(changed)
+    return bool(companies_refresh_figures_with_history(company_ids=[company_id], user=user))
+
+
+# Companies whose figures are read and written together.
+REFRESH_CHUNK = 1000
+
+
+def companies_refresh_figures_with_history(*, company_ids: list[int], user=None) -> int:
+    """`company_refresh_figures` for each of these companies, a few queries for a
+    thousand of them; returns how many changed."""
+    today, changed = timezone.localdate(), []
+    for start in range(0, len(company_ids), REFRESH_CHUNK):
+        chunk = company_ids[start : start + REFRESH_CHUNK]
+        figures = selectors.companies_figure_columns_as_of(company_ids=chunk, day=today)
+        for company in Company.objects.filter(pk__in=chunk):
+            columns = figures[company.pk]
+            if all(getattr(company, name) == value for name, value in columns.items()):
+                continue
+            for name, value in columns.items():
+                setattr(company, name, value)
+            company.version += 1
+            company.updated_at = timezone.now()
+            if user is not None:
+                company._history_user = user
+            company._change_reason = _("figures from its reports")
+            changed.append(company)
+    provenance = ("", "_reported_on", "_source")
+    fields = [f"{figure}{suffix}" for figure in selectors.FIGURES for suffix in provenance]
+    fields += ["version", "updated_at"]
+    Company.objects.bulk_update(changed, fields)
+    # bulk_update() sends no signal, so the history records are written here.
+    Company.history.bulk_history_create(changed, update=True)
+    return len(changed)
 
 
 def companies_refresh_figures(*, companies: QuerySet | None = None) -> int:

@@ -103,7 +103,11 @@ class NameKeyField(models.CharField):
         kwargs.pop("editable", None)
         return name, path, args, kwargs
 
+    def key_of(self, model_instance) -> str:
+        """The key of the instance's name as it is now (the stored key follows on save)."""
+        return name_key(getattr(model_instance, self.of) or "")
+
     def pre_save(self, model_instance, add):
-        value = name_key(getattr(model_instance, self.of) or "")
+        value = self.key_of(model_instance)
         setattr(model_instance, self.attname, value)
         return value

@@ -61,13 +61,19 @@ class _Unreadable(Exception):
     """A condition with a lookup or an expression that only the database evaluates."""
 
 
-def constraints_validate(instance: models.Model, *, exclude: set[str]) -> None:
+def constraints_validate(
+    instance: models.Model, *, exclude: set[str], unique: bool = True
+) -> None:
     """`instance.validate_constraints(exclude)`, with its check constraints evaluated in
-    Python wherever their conditions are plain lookups on the instance's own fields."""
+    Python wherever their conditions are plain lookups on the instance's own fields;
+    without `unique`, its unique constraints are left to the caller (an import checks
+    them for its whole sheet)."""
     using = router.db_for_write(type(instance), instance=instance)
     errors = {}
     for model_class, constraints in instance.get_constraints():
         for constraint in constraints:
+            if not unique and isinstance(constraint, models.UniqueConstraint):
+                continue
             try:
                 if isinstance(constraint, models.CheckConstraint):
                     _check_validate(constraint, model_class, instance, exclude, using)

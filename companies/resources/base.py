@@ -6,7 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from import_export import instance_loaders, resources
@@ -16,6 +16,8 @@ from .. import services
 from ..blank import is_blank, same
 from ..models import ImportRecord
 from ..spreadsheets import spreadsheet_safe, spreadsheet_unquote
+from ..validators import constraints_validate
+from .uniques import SheetUniques
 from .widgets import LOOKUP_CHUNK, SlugWidget
 
 # history_change_reason is a CharField(max_length=100).
@@ -181,6 +183,10 @@ class RegisterResource(resources.ModelResource):
     class Meta:
         abstract = True
         instance_loader_class = NaturalKeyLoader
+        # Rows are checked one by one and written together, a batch at a time
+        # (RegisterWrite.save_all): no savepoint and no statements of their own per row.
+        use_bulk = True
+        batch_size = 1000
 
     @classmethod
     def get_result_class(cls):
@@ -314,11 +320,14 @@ class RegisterResource(resources.ModelResource):
         for field in self.get_import_fields():
             if isinstance(field.widget, SlugWidget) and field.column_name in dataset.headers:
                 field.widget.prefetch(map(spreadsheet_unquote, dataset[field.column_name]))
+        self._uniques = SheetUniques(self, dataset)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The model's full_clean(), with its check constraints evaluated in Python
-        (validators.ConstraintsCheckedInPython), and without asking the database again whether
-        a related record named by its slug exists: the sheet's slugs were just looked up."""
+        """The model's full_clean(), without a query per row: its check constraints
+        evaluated in Python (validators.constraints_validate), its uniqueness checked
+        against the whole sheet's (SheetUniques), and without asking the database again
+        whether a related record named by its slug exists: the sheet's slugs were just
+        looked up."""
         errors = dict(import_validation_errors or {})
         related = {
             field.attribute
@@ -328,14 +337,16 @@ class RegisterResource(resources.ModelResource):
         }
         try:
             instance.full_clean(
-                exclude={*errors, *related},
-                validate_unique=validate_unique,
-                validate_constraints=False,
+                exclude={*errors, *related}, validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        failed = set(errors) - {NON_FIELD_ERRORS}
+        if validate_unique:
+            for name, unique_errors in self._uniques.errors(instance, exclude=failed).items():
+                errors.setdefault(name, []).extend(unique_errors)
         try:
-            instance.validate_constraints(exclude=set(errors) - {NON_FIELD_ERRORS})
+            constraints_validate(instance, exclude=failed, unique=False)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
@@ -409,15 +420,45 @@ class RegisterResource(resources.ModelResource):
                 )
         return not new_record and not self._changes
 
-    def do_instance_save(self, instance, is_create):
-        self._write.save(instance, force_insert=is_create)
-
     def before_save_instance(self, instance, row, **kwargs):
         user = kwargs.get("user")
         if user is not None and user.is_authenticated:
             instance._history_user = user
         file_name = kwargs.get("file_name") or ""
         instance._change_reason = (_("import of %s") % file_name)[:CHANGE_REASON_MAX]
+
+    def after_save_instance(self, instance, row, **kwargs):
+        # Queued for its batch: the rows after it see its values as taken.
+        if self._uniques.claim(instance) and not kwargs.get("dry_run"):
+            # It takes a value (a name) that a queued record gives up: that record is
+            # written first, as a statement of many rows writes them in no set order.
+            queue = self.create_instances if instance.pk is None else self.update_instances
+            queue.pop()
+            self._write.save_all(self.create_instances, created=True)
+            self._write.save_all(self.update_instances, created=False)
+            self.create_instances.clear()
+            self.update_instances.clear()
+            self._uniques.written()
+            queue.append(instance)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._batch_save(self.create_instances, True, dry_run, raise_errors, result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._batch_save(self.update_instances, False, dry_run, raise_errors, result)
+        self._uniques.written()
+
+    def _batch_save(self, instances, created, dry_run, raise_errors, result) -> None:
+        # A preview writes nothing: its rows were checked without the database's help.
+        try:
+            if not dry_run:
+                self._write.save_all(instances, created=created)
+        except (IntegrityError, DataError) as error:
+            # What the rows' checks did not foresee refuses the file; a database gone
+            # away is the command's and the admin's to report.
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            instances.clear()
 
     def after_import_row(self, row, row_result, **kwargs):
         row_result.line = self._line(kwargs["row_number"])

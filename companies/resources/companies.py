@@ -59,6 +59,14 @@ class CompanyResource(RegisterResource):
         skip_unchanged = True
         report_skipped = True
 
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if not instance.slug:
+            # As Company.save makes it, unique among the sheet's rows too.
+            instance.slug = instance.unique_slug(
+                taken=lambda slug: self._uniques.taken(("slug",), (slug,), by=instance.pk)
+            )
+
     def get_queryset(self):
         return Company.objects.select_related("sector")
 

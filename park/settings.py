@@ -426,7 +426,8 @@ KEPT_CACHES = ["local", "default"]
 # which another worker or replica may serve (a temporary file would be on one only).
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "companies.admin.importexport.PreviewStorage"
 # What one request reads, checks and writes well within gunicorn's and nginx's timeouts
-# (about 6 ms a row on 2 cores); larger files go through `manage.py import_register`.
+# (about 2 ms a row to preview and 4 ms to confirm, on 2 busy cores: bench/CHANGES.md);
+# larger files go through `manage.py import_register`.
 # nginx's client_max_body_size (deploy/nginx.conf) stays above the size.
 IMPORT_MAX_UPLOAD_MB = env.int("DJANGO_IMPORT_MAX_UPLOAD_MB", default=10)
 IMPORT_MAX_ROWS = env.int("DJANGO_IMPORT_MAX_ROWS", default=5000)

@@ -64,17 +64,6 @@ class CellChange:
     new: str
 
 
-class _NoDiff:
-    def __init__(self, resource, instance, new):
-        pass
-
-    def compare_with(self, resource, instance):
-        pass
-
-    def as_html(self):
-        return []
-
-
 def import_confirmed_message(record) -> str:
     """What a second confirmation of one preview answers."""
     return _(
@@ -187,6 +176,9 @@ class RegisterResource(resources.ModelResource):
         # (RegisterWrite.save_all): no savepoint and no statements of their own per row.
         use_bulk = True
         batch_size = 1000
+        # skip_row compares a record with what it held before the row (get_instance keeps
+        # it), instead of a deep copy of every record and a diff of every cell.
+        skip_diff = True
 
     @classmethod
     def get_result_class(cls):
@@ -359,10 +351,15 @@ class RegisterResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         try:
-            return super().get_instance(instance_loader, row)
+            instance = super().get_instance(instance_loader, row)
         except ValueError:
             # A key that cannot be read is reported on its column by import_instance.
-            return None
+            instance = None
+        fields = self.get_import_fields()
+        self._before = (
+            None if instance is None else {f.column_name: f.get_value(instance) for f in fields}
+        )
+        return instance
 
     def before_import_row(self, row, **kwargs):
         key = self.row_key(row)
@@ -395,20 +392,15 @@ class RegisterResource(resources.ModelResource):
             key.append(getattr(value, "pk", value))
         return tuple(key)
 
-    def get_diff_class(self):
-        # The preview shows each changed cell (skip_row records them), not html diffs of
-        # every cell of every row, which cost more than the import itself.
-        return _NoDiff
-
     def skip_row(self, instance, original, row, import_validation_errors=None):
         # Unchanged means no field differs; empty text and None are the same value. The
         # changed cells (every filled one, for a new record) are kept for the preview.
         self._changes = []
-        if import_validation_errors or original is None:
+        if import_validation_errors:
             return False
-        new_record = original.pk is None
+        new_record = self._before is None
         for field in self.get_import_fields():
-            old = None if new_record else field.get_value(original)
+            old = None if new_record else self._before[field.column_name]
             new = field.get_value(instance)
             if not same(old, new):
                 self._changes.append(

@@ -158,6 +158,14 @@ def companies_registered_as_of(*, companies: QuerySet, day: date) -> QuerySet:
     return companies_with_figures_as_of(companies=companies, day=day)
 
 
+def registered_at_most(*, day: date, most: int) -> bool:
+    """Whether at most `most` companies (drafts too) had their residence begun by `day`:
+    counted up to `most` + 1 on the residence index, so in bounded time whatever the
+    register's size."""
+    begun = Company.objects.filter(resident_since__lte=day).order_by().values("resident_since")
+    return begun[: most + 1].count() <= most
+
+
 def _with_figures_from_reports(*, companies: QuerySet, day: date) -> QuerySet:
     return companies.annotate(
         **{f"{figure}_as_of": figure_as_of(figure=figure, day=day) for figure in FIGURES}

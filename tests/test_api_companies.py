@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from companies import services
+from companies import filters, services
 from companies.models import Company
 from tests.factories import CompanyFactory, ReportFactory, SectorFactory, UserFactory
 
@@ -347,6 +347,42 @@ def test_a_search_is_matched_before_it_is_sorted(api, many):
     with CaptureQueriesContext(connection) as captured:
         assert len(slugs(api.get(LIST, {"q": "things", "country": "CN", "page_size": 5}))) == 5
     listing = next(q["sql"] for q in captured.captured_queries if "LIKE" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {listing}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "company_name_ci_idx" not in plan
+    assert "Sort" in plan
+
+
+@pytest.mark.parametrize("ordering", [None, "-name", "declared_investment", "resident_since"])
+@pytest.mark.parametrize("few", [True, False])
+def test_a_list_as_of_a_day_pages_in_one_order_however_it_is_planned(
+    api, many, monkeypatch, ordering, few
+):
+    """With few companies resident by the day the list finds them before it sorts them
+    (filters.FEW_REGISTERED), else it walks the sort's index: the same rows, order and
+    cursors either way."""
+    monkeypatch.setattr(filters, "FEW_REGISTERED", 1_000 if few else 0)
+    params = {
+        "page_size": 3,
+        "as_of": "2015-01-05",
+        **({"ordering": ordering} if ordering else {}),
+    }
+    expected = slugs(api.get(LIST, {**params, "page_size": 500, "page": 1}))
+    assert len(expected) == 30  # resident from 1 to 5 January 2015
+    assert walk(api, params) == expected
+    if ordering in (None, "-name"):
+        assert expected == sorted(expected, reverse=ordering == "-name")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_a_list_as_of_an_early_day_is_matched_before_it_is_sorted(api, many):
+    """The few residents of an early day cluster in name order (the oldest names first),
+    so a walk of the name index filtering by residence can cross the whole register."""
+    with CaptureQueriesContext(connection) as captured:
+        assert len(slugs(api.get(LIST, {"as_of": "2015-01-02", "page_size": 5}))) == 5
+    listing = next(q["sql"] for q in captured.captured_queries if "LIMIT 6" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN {listing}")

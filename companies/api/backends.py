@@ -40,10 +40,11 @@ class CompanyFilterBackend(DjangoFilterBackend):
     """The view's FilterSet (CompanyFilter) over its queryset, annotated with each
     company's status and figures as of the day asked
     (selectors.companies_with_figures_as_of). Sets the view's `day` (today without
-    `as_of`) and `ordering` (the FilterSet's, or None)."""
+    `as_of`), `ordering` (the FilterSet's, or None) and `matched_first` (the FilterSet's:
+    whether the matches are found before they are sorted)."""
 
     def filter_queryset(self, request, queryset, view):
-        view.day, view.ordering = timezone.localdate(), None
+        view.day, view.ordering, view.matched_first = timezone.localdate(), None, False
         if filter_parameters().isdisjoint(request.query_params):
             # Building the FilterSet's form costs milliseconds; without a filter it has
             # nothing to do.
@@ -53,6 +54,7 @@ class CompanyFilterBackend(DjangoFilterBackend):
             raise exceptions.ValidationError(filterset.errors)
         companies = filterset.qs  # filters, and sets filterset.day
         view.ordering = filterset.form.cleaned_data.get("ordering")
+        view.matched_first = filterset.matched_first
         if filterset.day is None:
             return selectors.companies_with_figures_as_of(companies=companies, day=view.day)
         view.day = filterset.day

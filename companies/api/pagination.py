@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from companies import params
-from companies.filters import DEFAULT_ORDERING, ORDERINGS, search_narrows, sort_expression
+from companies.filters import DEFAULT_ORDERING, ORDERINGS, sort_expression
 from companies.models import Company
 
 DEFAULT_PAGE_SIZE = 50
@@ -72,15 +72,13 @@ def _ordering(ordering: list[str] | None) -> str:
 class Keyset:
     """One sort field (public name, optionally with a leading -) and the primary key."""
 
-    def __init__(self, request, ordering: list[str] | None):
+    def __init__(self, request, ordering: list[str] | None, *, matched_first: bool = False):
         self.ordering = _ordering(ordering)
         self.descending = self.ordering.startswith("-")
         self.field_name = ORDERINGS[self.ordering.lstrip("-")]
         self.field = Company._meta.get_field(self.field_name)
         # The rows carry their figures as of the day asked (`<figure>_as_of`).
-        self.expression = sort_expression(
-            self.field_name, as_of=True, searched=search_narrows(request.query_params.get("q"))
-        )
+        self.expression = sort_expression(self.field_name, as_of=True, matched_first=matched_first)
         self.after = self._decode(request.query_params.get("cursor"))
         # Ties go by primary key in the same direction, as CompanyOrderingFilter orders them.
         self.pk_order = "-pk" if self.descending else "pk"
@@ -296,7 +294,7 @@ class CompanyPagination(KeysetPagination):
     def make_keyset(self, request, view) -> Keyset | None:
         if "page" in request.query_params:
             return None
-        return Keyset(request, view.ordering)
+        return Keyset(request, view.ordering, matched_first=view.matched_first)
 
     def page(self, queryset, request, view) -> Page:
         serializer_class = view.get_serializer_class()

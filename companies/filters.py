@@ -13,7 +13,7 @@ from functools import cache
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import IContains
 from django.utils import timezone
@@ -370,12 +370,10 @@ class CompanyFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         self.day = self.form.cleaned_data.get("as_of")
-        self.matched_first = search_narrows(self.form.cleaned_data.get("q")) or (
-            self.day is not None
-            and selectors.registered_at_most(day=self.day, most=FEW_REGISTERED)
-        )
+        self.matched_first = search_narrows(self.form.cleaned_data.get("q"))
         if self.day is not None:
-            queryset = selectors.companies_registered_as_of(companies=queryset, day=self.day)
+            queryset, few = register_as_of(queryset, day=self.day)
+            self.matched_first = self.matched_first or few
             for name, field_name in self.AS_OF_FIELDS.items():
                 self.filters[name].field_name = field_name
         return super().filter_queryset(queryset)
@@ -385,6 +383,13 @@ class CompanyFilter(django_filters.FilterSet):
         in SearchText, whose trigram index holds the country too. One filter for all the
         words (at most params.MAX_WORDS): a .filter() per word clones the queryset."""
         return queryset.filter(*(IContains(SearchText(), word) for word in value.split()))
+
+
+def register_as_of(companies: QuerySet, *, day: date) -> tuple[QuerySet, bool]:
+    """`companies` as of `day` (selectors.companies_registered_as_of), and whether they
+    are few enough to be found before they are sorted (FEW_REGISTERED)."""
+    few = selectors.registered_at_most(day=day, most=FEW_REGISTERED)
+    return selectors.companies_registered_as_of(companies=companies, day=day), few
 
 
 @cache

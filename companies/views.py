@@ -40,6 +40,23 @@ from .templatetags.pages import number, usd
 PAGE_SIZE = 25
 RECENT_RESIDENTS = 6
 
+# The columns of the home page's tables of totals (templatetags.pages.figure_rows):
+# (key, label, whether in US dollars).
+_RESIDENTS = ("companies", gettext_lazy("Resident companies"), False)
+_DECLARED = ("declared_investment", gettext_lazy("Declared investment"), True)
+_REALISED = ("realised_investment", gettext_lazy("Realised investment"), True)
+_JOBS = ("direct_jobs", gettext_lazy("Direct jobs"), False)
+TOTALS_COLUMNS = {
+    "by_year": (
+        ("joined", gettext_lazy("Joined"), False),
+        ("exited", gettext_lazy("Exited"), False),
+        _RESIDENTS,
+        _JOBS,
+    ),
+    "by_country": (_RESIDENTS, _DECLARED, _REALISED, _JOBS),
+    "by_sector": (_RESIDENTS, _DECLARED, _JOBS),
+}
+
 # What the directory's "Order by" offers; any ordering the FilterSet accepts also works.
 ORDERINGS = [
     ("name", gettext_lazy("Name, A to Z")),
@@ -397,6 +414,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "by_country": by_investment,
             "by_sector": by_sector,
             "charts": charts,
+            "columns": TOTALS_COLUMNS,
             "recent": recent,
         },
         status=_status(as_of),

@@ -9,7 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 
 from companies import selectors
-from companies.filters import day_parse, filter_parameters
+from companies.filters import day_parse, filter_parameters, register_as_of
 
 
 def day_asked(request) -> date:
@@ -49,6 +49,11 @@ class CompanyFilterBackend(DjangoFilterBackend):
             # Building the FilterSet's form costs milliseconds; without a filter it has
             # nothing to do.
             return selectors.companies_with_figures_as_of(companies=queryset, day=view.day)
+        if filter_parameters().intersection(request.query_params) == {"as_of"}:
+            # Only the day (the register as of it), as the FilterSet reads it.
+            view.day = day_asked(request)
+            companies, view.matched_first = register_as_of(queryset, day=view.day)
+            return companies
         filterset = self.get_filterset(request, queryset, view)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)

@@ -127,6 +127,27 @@ def language_links(context) -> list[dict]:
 
 
 @register.simple_tag
+def figure_rows(rows: list[dict], columns, heading: str = "name") -> str:
+    """The <tr>s of a table of totals (views.TOTALS_COLUMNS): per row a heading cell, its
+    `heading` value linked to its `url` when it has one, then a cell per column (key,
+    label, whether in US dollars), labelled for the stacked layout of a phone. One
+    string, as company_rows: a template loop translated each cell's label anew, and the
+    home page's three tables cost more than the rest of the page."""
+    cells = [(key, escape(str(label)), usd if money else number) for key, label, money in columns]
+    html = []
+    for row in rows:
+        text = escape(str(row[heading]))
+        url = row.get("url")
+        cells_html = "".join(
+            f'<td class="num" data-label="{label}">{show(row[key])}</td>'
+            for key, label, show in cells
+        )
+        link = f'<a href="{escape(url)}">{text}</a>' if url else text
+        html.append(f'<tr><th scope="row">{link}</th>{cells_html}</tr>')
+    return mark_safe("\n".join(html))  # every value is escaped above or by its format
+
+
+@register.simple_tag
 def company_rows(rows: list[dict]) -> str:
     """The <tr>s of a company table (includes/company_table.html) from the rows of
     views._company_rows: built as one string, since a template loop over 25 rows of nine

@@ -186,3 +186,32 @@ def test_the_list_as_of_a_day_runs_as_many_queries_whatever_the_page_size(
         results(api.get(LIST, {**query, "page_size": 2, "ordering": "-direct_jobs"}))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(results(api.get(LIST, {**query, "page_size": 40}))) == 33 + (not as_of)
+
+
+@pytest.mark.parametrize(
+    "day", ["2016-06-01", "2017-12-31", "2019-07-01", "2020-06-30", "2022-01-01"]
+)
+@pytest.mark.parametrize("paging", [{}, {"page": 1}, {"ordering": "-direct_jobs"}])
+def test_the_list_reads_each_figure_as_of_a_day_as_the_reference_does(
+    api, jobs_over_the_years, day, paging
+):
+    """Each row's figures as of a past day, with their days and sources, are the
+    reference's (selectors.companies_with_figures_as_of), on either kind of page and
+    in any order, and its company's detail as of that day is the same row."""
+    rows = results(api.get(LIST, {"as_of": day, **paging}))
+    reference = selectors.companies_with_figures_as_of(
+        companies=Company.objects.filter(resident_since__lte=day), day=date.fromisoformat(day)
+    ).values("slug", *(f"{figure}_as_of{suffix}" for figure in selectors.FIGURES
+                        for suffix in ("", "_reported_on", "_source")))  # fmt: skip
+    assert sorted(rows) == sorted(row["slug"] for row in reference)
+    for expected in reference:
+        row = rows[expected["slug"]]
+        for figure in selectors.FIGURES:
+            value, reported_on, source = (
+                expected[f"{figure}_as_of{suffix}"] for suffix in ("", "_reported_on", "_source")
+            )
+            assert row[figure] == (None if value is None else json.loads(json.dumps(
+                str(value) if isinstance(value, Decimal) else value)))  # fmt: skip
+            assert row[f"{figure}_reported_on"] == (reported_on and reported_on.isoformat())
+            assert row[f"{figure}_source"] == source
+        assert api.get(f"{LIST}{expected['slug']}/", {"as_of": day}).json() == row

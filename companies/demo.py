@@ -176,12 +176,38 @@ DRAFT = ("BY", date(2019, 10, 3))
 APPLICANTS = [("CN", True), ("CN", True), ("BY", True), ("CN", False), ("UZ", False)]
 # Chinese investors made the largest commitments, as in the park.
 COUNTRY_WEIGHT = {"CN": 3, "BY": 1.5}
+# In English, Russian and Chinese.
 EXIT_REASONS = [
-    "Project cancelled by the investor.",
-    "Moved production to another free economic zone.",
-    "Merged into another resident.",
-    "Liquidated after the parent company's restructuring.",
+    ("Project cancelled by the investor.", "Инвестор отказался от проекта.", "投资者取消了项目。"),
+    (
+        "Moved production to another free economic zone.",
+        "Перенесла производство в другую свободную экономическую зону.",
+        "将生产迁至另一个自由经济区。",
+    ),
+    ("Merged into another resident.", "Присоединена к другому резиденту.", "并入另一家入驻企业。"),
+    (
+        "Liquidated after the parent company's restructuring.",
+        "Ликвидирована после реструктуризации материнской компании.",
+        "母公司重组后清算。",
+    ),
 ]
+
+
+def report_source(year: int | None) -> dict[str, str]:
+    """A demo report's source in each language: the annual report of `year`, or (None)
+    the investment agreement."""
+    if year is None:
+        return {
+            "source_en": "Investment agreement",
+            "source_ru": "Инвестиционный договор",
+            "source_zh_hans": "投资协议",
+        }
+    return {
+        "source_en": f"Annual report {year}",
+        "source_ru": f"Годовой отчёт за {year} год",
+        "source_zh_hans": f"{year}年年度报告",
+    }
+
 
 # The last year for which demo companies reported.
 LAST_REPORT_YEAR = 2025
@@ -273,7 +299,8 @@ class DemoBuilder:
     def _exit(self, company: Company, *, on: date) -> None:
         company.status = Company.Status.EXITED
         company.exited_on = on
-        company.exit_reason = self.rng.choice(EXIT_REASONS)
+        reason = self.rng.choice(EXIT_REASONS)
+        company.exit_reason_en, company.exit_reason_ru, company.exit_reason_zh_hans = reason
 
     def _amount(self, country: str) -> int:
         """A commitment's relative size: a few large investors, many small ones."""
@@ -319,7 +346,7 @@ class DemoBuilder:
                 declared_investment=declared,
                 realised_investment=min(declared, (declared * share * n).quantize(Decimal(1))),
                 direct_jobs=max(1, jobs // 2) if n == 0 else jobs + n * rng.randint(2, 9),
-                source=f"Annual report {day.year}" if n else "Investment agreement",
+                **report_source(day.year if n else None),
             )
             # Some reports leave figures out, as real ones do.
             if n and rng.random() < 0.15:
@@ -489,7 +516,7 @@ def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, 
                 "declared_investment": declared,
                 "realised_investment": (declared * Decimal(n + 1) / 10).quantize(Decimal(1)),
                 "direct_jobs": jobs + 5 * n,
-                "source": f"Annual report {year}",
+                **report_source(year),
             }
         )
     latest = {}
@@ -498,7 +525,8 @@ def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, 
             if report[figure] is not None:
                 latest[figure] = report[figure]
                 latest[f"{figure}_reported_on"] = report["reported_on"]
-                latest[f"{figure}_source"] = report["source"]
+                for copy, source in selectors.source_copies(figure).items():
+                    latest[copy] = report[source]
     company = {
         "name": name,
         "name_key": name_key(name),
@@ -512,9 +540,9 @@ def synthetic_values(*, index: int, sector: Sector, today: date) -> tuple[dict, 
         "is_published": rng.random() > 0.02,
         **{figure: latest.get(figure) for figure in selectors.FIGURES},
         **{
-            f"{figure}{suffix}": latest.get(f"{figure}{suffix}")
+            column: latest.get(column)
             for figure in selectors.FIGURES
-            for suffix in ("_reported_on", "_source")
+            for column in (f"{figure}_reported_on", *selectors.source_copies(figure))
         },
     }
     return company, reports
@@ -582,7 +610,7 @@ class _CopyRows:
     def row(self, values: dict) -> list:
         row = {**self.defaults, **values}
         for original, localized in self.translated:
-            row[original] = row[localized]
+            row[original] = row[localized] or self.defaults[original]
         return [row[field.attname] for field in self.fields]
 
 

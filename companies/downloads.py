@@ -26,6 +26,7 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 from openpyxl import Workbook
 
+from . import selectors
 from .api.renderers import dumps
 from .caching import cached_per_revision
 from .models import PROVENANCE, Claim, Company, Report, Sector
@@ -135,7 +136,9 @@ def _field_schema(model_field: models.Field, name: str, *, language: str | None 
 
 def _columns(model: type[models.Model], names: Iterable[str], **lookups: str) -> list[Column]:
     """Columns of `model`'s fields `names`; a translated field gives one per language,
-    and `lookups` names a related value for a field (`sector="sector__slug"`)."""
+    unless `lookups` names its English column (`source="source_en"`; its translations
+    are then columns of their own names), as it names a related value for a field
+    (`sector="sector__slug"`)."""
     try:
         translated = translator.get_options_for_model(model).fields
     except NotRegistered:
@@ -143,7 +146,17 @@ def _columns(model: type[models.Model], names: Iterable[str], **lookups: str) ->
     columns = []
     for name in names:
         model_field = model._meta.get_field(name)
-        if name in translated:
+        language = next(
+            (
+                language
+                for language in selectors.TRANSLATED_LANGUAGES
+                if name.endswith(build_localized_fieldname("", language))
+            ),
+            None,
+        )
+        if language:
+            columns.append(Column(name, name, _field_schema(model_field, name, language=language)))
+        elif name in translated and name not in lookups:
             for language in mt_settings.AVAILABLE_LANGUAGES:
                 localized = build_localized_fieldname(name, language)
                 schema = _field_schema(model_field, localized, language=language)
@@ -180,6 +193,11 @@ def _published_reports() -> QuerySet:
 def tables() -> list[Table]:
     """The published register's tables, referenced ones first (built once: their columns
     follow the models, and their rows are read when asked for)."""
+    sheet_columns = [
+        name
+        for name in CompanyResource.Meta.fields
+        if name not in CompanyResource.optional_columns
+    ]
     return [
         Table(
             name="sectors",
@@ -198,19 +216,28 @@ def tables() -> list[Table]:
                 "report it comes from (every report is in reports)."
             ),
             # The companies sheet's columns (every company here is published), then
-            # the current figures with their provenance.
+            # the current figures with their provenance, then the translations of the
+            # exit reason and of the figures' sources.
             columns=_columns(
                 Company,
                 [
-                    *_translated_once(Company, CompanyResource.Meta.fields, ["is_published"]),
+                    *_translated_once(Company, sheet_columns, ["is_published"]),
                     *(
                         f"{figure}{suffix}"
-                        for figure in ("declared_investment", "realised_investment", "direct_jobs")
+                        for figure in selectors.FIGURES
                         for suffix in PROVENANCE
                     ),
                     "updated_at",
+                    *CompanyResource.optional_columns,
+                    *(
+                        copy
+                        for figure in selectors.FIGURES
+                        for copy in selectors.source_copies(figure)
+                        if copy != f"{figure}_source"
+                    ),
                 ],
                 sector="sector__slug",
+                exit_reason="exit_reason_en",
             ),
             primary_key=["slug"],
             foreign_keys=[
@@ -227,7 +254,9 @@ def tables() -> list[Table]:
                 "or before that day that has the figure; declared and realised investment "
                 "are never added together."
             ),
-            columns=_columns(Report, ReportResource.Meta.fields, company="company__slug"),
+            columns=_columns(
+                Report, ReportResource.Meta.fields, company="company__slug", source="source_en"
+            ),
             primary_key=["company", "reported_on"],
             foreign_keys=[
                 {"fields": "company", "reference": {"resource": "companies", "fields": "slug"}}

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
 from .text import NameField, NameKeyField, name_key, validate_line, validate_lines
 from .validators import (
@@ -172,16 +171,24 @@ class CompanyQuerySet(models.QuerySet):
 NAME_TAKEN = _("A company with this name already exists.")
 
 
+def _source_copy(verbose_name) -> models.CharField:
+    """A company's copy of the source of a current figure's report in one language."""
+    # None: no figure, or no translation (see the English source's comment).
+    return models.CharField(verbose_name, max_length=500, null=True, blank=True, editable=False)
+
+
 class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
     """A resident of the park, an applicant for residence, or a former resident.
 
     Its current figures (as of today) are derived from its reports and kept here with
     their provenance, for listing, filtering and ordering without reading the reports:
     per figure the value, `<figure>_reported_on` (the date of the report it comes from)
-    and `<figure>_source` (that report's source, copied). Only
-    services.company_refresh_figures and companies_refresh_figures write them.
+    and `<figure>_source` (that report's source in English, copied, and its translations
+    in `<figure>_source_ru`, ...). Only services.company_refresh_figures and
+    companies_refresh_figures write them.
 
-    Its description is translated, and its history recorded, in translation.py."""
+    Its description and exit reason are translated, and its history recorded, in
+    translation.py."""
 
     name_taken_message = NAME_TAKEN
 
@@ -274,6 +281,14 @@ class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
     direct_jobs_source = models.CharField(  # noqa: DJ001 (None: no figure, see above)
         _("direct jobs source"), max_length=500, null=True, blank=True, editable=False
     )
+    # The source in the other languages, copied from the report's translations: None
+    # where it has none, and then the source above (English) is shown.
+    declared_investment_source_ru = _source_copy(_("declared investment source"))
+    declared_investment_source_zh_hans = _source_copy(_("declared investment source"))
+    realised_investment_source_ru = _source_copy(_("realised investment source"))
+    realised_investment_source_zh_hans = _source_copy(_("realised investment source"))
+    direct_jobs_source_ru = _source_copy(_("direct jobs source"))
+    direct_jobs_source_zh_hans = _source_copy(_("direct jobs source"))
 
     objects = CompanyQuerySet.as_manager()
 
@@ -372,8 +387,9 @@ class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
 
     def clean(self):
         super().clean()
-        if self.status == self.Status.EXITED and not self.exit_reason.strip():
-            raise ValidationError({"exit_reason": _("Record why the company exited.")})
+        # In English, the language every other falls back to.
+        if self.status == self.Status.EXITED and not (self.exit_reason_en or "").strip():
+            raise ValidationError({"exit_reason_en": _("Record why the company exited.")})
 
     def unique_slug(self, taken: Callable[[str], bool] | None = None) -> str:
         """A slug from the name (transliterated where it can be), unique among companies
@@ -389,7 +405,9 @@ class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
 
 
 class Report(ConstraintsCheckedInPython, models.Model):
-    """Figures that a company reported as of a date; any figure may be missing."""
+    """Figures that a company reported as of a date; any figure may be missing.
+
+    Its source is translated, and its history recorded, in translation.py."""
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="reports"
@@ -425,8 +443,6 @@ class Report(ConstraintsCheckedInPython, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("report")

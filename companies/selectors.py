@@ -53,6 +53,12 @@ from .models import (
 
 FIGURES = ("declared_investment", "realised_investment", "direct_jobs")
 MONEY_FIGURES = ("declared_investment", "realised_investment")
+# The languages translations are entered in, besides the default one that they fall back to.
+TRANSLATED_LANGUAGES = tuple(
+    language
+    for language in mt_settings.AVAILABLE_LANGUAGES
+    if language != mt_settings.DEFAULT_LANGUAGE
+)
 CENT = Decimal("0.01")
 
 
@@ -102,9 +108,29 @@ def _reports_with(*, figure: str, day: date) -> QuerySet:
 def figure_as_of(*, figure: str, day: date, column: str | None = None) -> Subquery:
     """A company's `figure` as of `day`: a subquery over its reports, None if never reported.
 
-    With `column` (`reported_on`, `source`), that column of the report the figure comes
-    from instead of its value."""
-    return Subquery(_reports_with(figure=figure, day=day).values(column or figure)[:1])
+    With `column` (`reported_on`, `source_en`, ...), that column of the report the figure
+    comes from instead of its value; `source`: the report's source in the active language."""
+    return _latest(_reports_with(figure=figure, day=day), column or figure)
+
+
+def _latest(reports: QuerySet, column: str) -> Subquery:
+    # The column of the first of `reports`; `source` in the active language.
+    if column == "source":
+        reports, column = reports.annotate(local_source=localised("source")), "local_source"
+    return Subquery(reports.values(column)[:1])
+
+
+def source_copies(figure: str) -> dict[str, str]:
+    """The company's columns that copy the source of the report its `figure` comes from,
+    each with the report's column it copies: the English source, then its translations."""
+    copies = {
+        f"{figure}_source": build_localized_fieldname("source", mt_settings.DEFAULT_LANGUAGE)
+    }
+    for language in TRANSLATED_LANGUAGES:
+        copies[build_localized_fieldname(f"{figure}_source", language)] = (
+            build_localized_fieldname("source", language)
+        )
+    return copies
 
 
 def companies_with_figures_as_of(*, companies: QuerySet, day: date) -> QuerySet:
@@ -126,7 +152,9 @@ def companies_with_figures_as_of(*, companies: QuerySet, day: date) -> QuerySet:
         for figure in FIGURES:
             annotations[f"{figure}_as_of"] = F(figure)
             annotations[f"{figure}_as_of_reported_on"] = F(f"{figure}_reported_on")
-            annotations[f"{figure}_as_of_source"] = F(f"{figure}_source")
+            annotations[f"{figure}_as_of_source"] = localised(
+                f"{figure}_source", default=f"{figure}_source"
+            )
         return companies.annotate(**annotations)
     annotations = {"status_as_of": _status_as_of(day)}
     for figure in FIGURES:
@@ -138,7 +166,7 @@ def companies_with_figures_as_of(*, companies: QuerySet, day: date) -> QuerySet:
             ("_reported_on", "reported_on"),
             ("_source", "source"),
         ):
-            annotations[f"{figure}_as_of{suffix}"] = Subquery(reports.values(column)[:1])
+            annotations[f"{figure}_as_of{suffix}"] = _latest(reports, column)
     return companies.annotate(**annotations)
 
 
@@ -214,7 +242,8 @@ def company_figures_as_of(*, company_id: int, day: date) -> dict:
 
 def company_figure_columns_as_of(*, company_id: int, day: date) -> dict:
     """The derived columns of a company as of `day`, from its reports, in one query: per
-    figure its value (USD, headcount), `<figure>_reported_on` and `<figure>_source`."""
+    figure its value (USD, headcount), `<figure>_reported_on` and `<figure>_source` with
+    its translations (source_copies)."""
     return companies_figure_columns_as_of(company_ids=[company_id], day=day)[company_id]
 
 
@@ -224,13 +253,13 @@ def companies_figure_columns_as_of(*, company_ids: list[int], day: date) -> dict
     for company_id in company_ids:
         found[company_id] = {}
         for figure in FIGURES:
-            found[company_id].update(
-                {figure: None, f"{figure}_reported_on": None, f"{figure}_source": None}
-            )
+            found[company_id].update({figure: None, f"{figure}_reported_on": None})
+            found[company_id].update(dict.fromkeys(source_copies(figure)))
+    sources = source_copies(FIGURES[0]).values()
     reports = (
         Report.objects.filter(company_id__in=company_ids, reported_on__lte=day)
         .order_by("company_id", "-reported_on")
-        .values("company_id", "reported_on", "source", *FIGURES)
+        .values("company_id", "reported_on", *sources, *FIGURES)
     )
     for report in reports:
         columns = found[report["company_id"]]
@@ -238,7 +267,8 @@ def companies_figure_columns_as_of(*, company_ids: list[int], day: date) -> dict
             if report[figure] is not None and columns[f"{figure}_reported_on"] is None:
                 columns[figure] = report[figure]
                 columns[f"{figure}_reported_on"] = report["reported_on"]
-                columns[f"{figure}_source"] = report["source"]
+                for copy, source in source_copies(figure).items():
+                    columns[copy] = report[source]
     return found
 
 
@@ -879,10 +909,11 @@ def company_figures_over_time(*, company_id: int) -> list[dict]:
     reports = (
         Report.objects.filter(company_id=company_id)
         .order_by("reported_on")
-        .values("reported_on", "source", *FIGURES)
+        .annotate(local_source=localised("source"))
+        .values("reported_on", "local_source", *FIGURES)
     )
     for report in reports:
-        row = {"reported_on": report["reported_on"], "source": report["source"]}
+        row = {"reported_on": report["reported_on"], "source": report["local_source"]}
         for figure in FIGURES:
             if report[figure] is not None:
                 latest[figure] = report
@@ -890,7 +921,7 @@ def company_figures_over_time(*, company_id: int) -> list[dict]:
             row[figure] = FigureShown(
                 value=given[figure] if given else None,
                 reported_on=given["reported_on"] if given else None,
-                source=given["source"] if given else "",
+                source=given["local_source"] if given else "",
                 carried=given is not None and given is not report,
             )
         series.append(row)
@@ -938,10 +969,12 @@ _PUBLISHED_COUNTRIES_SQL = f"""
 """
 
 
-def localised(field: str):
+def localised(field: str, *, default: str | None = None):
     """A translated field in the active language, falling back to the default language
-    where it is empty (as modeltranslation does for model instances), for `.values()`."""
-    default = build_localized_fieldname(field, mt_settings.DEFAULT_LANGUAGE)
+    where it is empty (as modeltranslation does for model instances), for `.values()`.
+
+    `default`: the column that holds the default language's text, if not `<field>_en`."""
+    default = default or build_localized_fieldname(field, mt_settings.DEFAULT_LANGUAGE)
     language = get_language()
     if language not in mt_settings.AVAILABLE_LANGUAGES or language == mt_settings.DEFAULT_LANGUAGE:
         return F(default)

@@ -29,6 +29,7 @@ from .models import (
     Report,
 )
 from .text import NameField
+from .validators import mirrors
 
 EDITORS_GROUP = "Editors"
 # What editors manage: the register itself, never users or groups.
@@ -69,7 +70,9 @@ def _changed_since(*, record: models.Model, version: int) -> list[str]:
     tracked = [
         f.name
         for f in seen.instance._meta.concrete_fields
-        if f.name != "version" and not getattr(f, "auto_now", False)
+        if f.name != "version"
+        and not getattr(f, "auto_now", False)
+        and f.name not in mirrors(type(record))
     ]
     current = type(record).objects.get(pk=record.pk)
     return [f for f in tracked if not same(getattr(seen.instance, f), getattr(current, f))]
@@ -385,8 +388,11 @@ def companies_refresh_figures_with_history(*, company_ids: list[int], user=None)
                 company._history_user = user
             company._change_reason = _("figures from its reports")
             changed.append(company)
-    provenance = ("", "_reported_on", "_source")
-    fields = [f"{figure}{suffix}" for figure in selectors.FIGURES for suffix in provenance]
+    fields = [
+        name
+        for figure in selectors.FIGURES
+        for name in (figure, f"{figure}_reported_on", *selectors.source_copies(figure))
+    ]
     fields += ["version", "updated_at"]
     Company.objects.bulk_update(changed, fields)
     # bulk_update() sends no signal, so the history records are written here.
@@ -407,9 +413,8 @@ def companies_refresh_figures(*, companies: QuerySet | None = None) -> int:
         columns[f"{figure}_reported_on"] = selectors.figure_as_of(
             figure=figure, day=today, column="reported_on"
         )
-        columns[f"{figure}_source"] = selectors.figure_as_of(
-            figure=figure, day=today, column="source"
-        )
+        for copy, source in selectors.source_copies(figure).items():
+            columns[copy] = selectors.figure_as_of(figure=figure, day=today, column=source)
     updated = companies.update(**columns)
     register_touch()
     return updated

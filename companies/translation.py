@@ -8,7 +8,7 @@ text is entered per language in the admin; an empty translation falls back to En
 import simple_history
 from modeltranslation.translator import TranslationOptions, translator
 
-from .models import Claim, Company, Sector
+from .models import Claim, Company, Report, Sector
 
 
 class SectorTranslationOptions(TranslationOptions):
@@ -17,7 +17,12 @@ class SectorTranslationOptions(TranslationOptions):
 
 
 class CompanyTranslationOptions(TranslationOptions):
-    fields = ("description",)
+    fields = ("description", "exit_reason")
+
+
+class ReportTranslationOptions(TranslationOptions):
+    fields = ("source",)
+    required_languages = ("en",)
 
 
 class ClaimTranslationOptions(TranslationOptions):
@@ -27,8 +32,10 @@ class ClaimTranslationOptions(TranslationOptions):
 
 translator.register(Sector, SectorTranslationOptions)
 translator.register(Company, CompanyTranslationOptions)
+translator.register(Report, ReportTranslationOptions)
 translator.register(Claim, ClaimTranslationOptions)
 
 simple_history.register(Sector, app="companies", excluded_fields=["name_key"])
 simple_history.register(Company, app="companies", excluded_fields=["updated_at", "name_key"])
+simple_history.register(Report, app="companies", excluded_fields=["updated_at"])
 simple_history.register(Claim, app="companies")

@@ -8,6 +8,9 @@ from django.db import models, router
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation import settings as mt_settings
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 
 # The park was established by decree in June 2012: no residence begins (or ends) before.
 PARK_ESTABLISHED = date(2012, 6, 1)
@@ -67,7 +70,15 @@ def constraints_validate(
     """`instance.validate_constraints(exclude)`, with its check constraints evaluated in
     Python wherever their conditions are plain lookups on the instance's own fields;
     without `unique`, its unique constraints are left to the caller (an import checks
-    them for its whole sheet)."""
+    them for its whole sheet).
+
+    A translated field's own column repeats its English one (translation.py): a check on
+    it is skipped with the English one, as Django skips a check on a field that failed."""
+    exclude = set(exclude) | {
+        name
+        for name in mirrors(type(instance))
+        if build_localized_fieldname(name, mt_settings.DEFAULT_LANGUAGE) in exclude
+    }
     using = router.db_for_write(type(instance), instance=instance)
     errors = {}
     for model_class, constraints in instance.get_constraints():
@@ -173,3 +184,14 @@ def _references(condition) -> set[str]:
             if isinstance(expected, models.F):
                 names.add(expected.name)
     return names
+
+
+def mirrors(model: type[models.Model]) -> set[str]:
+    """The translated fields' own columns of `model` (`exit_reason` beside exit_reason_en,
+    ...), which modeltranslation fills from a translation on every save: not edits of
+    their own, so neither a diff nor a list of changes names them, nor does a check on
+    them refuse what the English one was refused for."""
+    try:
+        return set(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return set()

@@ -27,7 +27,9 @@ def company_form(sector, **overrides):
         "status": "resident",
         "resident_since": "2019-04-01",
         "exited_on": "",
-        "exit_reason": "",
+        "exit_reason_en": "",
+        "exit_reason_ru": "",
+        "exit_reason_zh_hans": "",
         "description_en": "Lasers.",
         "description_ru": "Лазеры.",
         "description_zh_hans": "",
@@ -40,7 +42,9 @@ def company_form(sector, **overrides):
         "reports-0-declared_investment": "2500000.00",
         "reports-0-realised_investment": "400000",
         "reports-0-direct_jobs": "14",
-        "reports-0-source": "Annual report 2020",
+        "reports-0-source_en": "Annual report 2020",
+        "reports-0-source_ru": "",
+        "reports-0-source_zh_hans": "",
     }
     data.update(overrides)
     return data
@@ -99,13 +103,13 @@ def test_an_invalid_entry_shows_the_errors_and_saves_nothing(editor_client):
             sector,
             status="exited",
             exited_on="2018-01-01",
-            exit_reason="",
+            exit_reason_en="",
             **{"reports-0-direct_jobs": "-3"},
         ),
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "exit_reason": ["Record why the company exited."],
+        "exit_reason_en": ["Record why the company exited."],
         "__all__": ["The exit date cannot be before the residence date."],
     }
     assert "The exit date cannot be before the residence date." in response.content.decode()

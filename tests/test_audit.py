@@ -50,7 +50,7 @@ def test_admin_changes_are_recorded_with_the_editor_and_shown_as_a_readable_diff
         "sector": str(logistics.pk),
         "status": "exited",
         "exited_on": "2021-03-01",
-        "exit_reason": "Moved to Minsk.",
+        "exit_reason_en": "Moved to Minsk.",
         "is_published": None,
     }
     assert editor_client.post(admin_url(company), form_data(page, **edits)).status_code == 302
@@ -65,7 +65,7 @@ def test_admin_changes_are_recorded_with_the_editor_and_shown_as_a_readable_diff
         ("Primary sector", "Electronics", "Logistics"),
         ("Status", "Resident", "Exited"),
         ("Exited on", "—", "2021-03-01"),
-        ("Exit reason", "—", "Moved to Minsk."),
+        ("Exit reason [en]", "—", "Moved to Minsk."),
         ("Published", "yes", "no"),
     ]
     page = response.content.decode()
@@ -83,7 +83,7 @@ def test_figures_from_a_new_report_enter_the_company_history_by_whom_added_it(
         "declared_investment": "5000000",
         "realised_investment": "",
         "direct_jobs": "40",
-        "source": "Annual report",
+        "source_en": "Annual report",
     }
     assert editor_client.post(add, data).status_code == 302
 

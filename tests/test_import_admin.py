@@ -538,8 +538,8 @@ def test_export_writes_exactly_the_columns_the_import_reads(tricky_register, edi
     assert len(lines) == 1 + Company.objects.count()
     reports = export(editor_client, "report", "csv").content.decode("utf-8-sig").splitlines()
     assert reports[0] == ",".join(REPORT_COLUMNS)
-    assert "huaxin-telecom,2021-06-30,12345678901.23,,0,Annual report" in reports
-    assert "huaxin-telecom,2020-12-31,1000000.00,250000.00,10,'=1+1" in reports
+    assert "huaxin-telecom,2021-06-30,12345678901.23,,0,Annual report,," in reports
+    assert "huaxin-telecom,2020-12-31,1000000.00,250000.00,10,'=1+1,," in reports
 
 
 def test_export_neutralises_formula_like_cells(tricky_register, editor_client):

@@ -57,7 +57,8 @@ def many_rows(count: int) -> bytes:
     sheet.append(COMPANY_COLUMNS)
     row = company_row()
     for number in range(count):
-        sheet.append([row[column] for column in COMPANY_COLUMNS[:-1]] + [number % 2])
+        cells = {**row, "is_published": number % 2}
+        sheet.append([cells.get(column, "") for column in COMPANY_COLUMNS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -46,7 +46,7 @@ def test_exited_company_needs_an_exit_date_and_a_reason():
     refused_by_database(lambda: CompanyFactory(exited=True, exit_reason=""))
     with pytest.raises(ValidationError) as error:
         CompanyFactory.build(exited=True, exit_reason=" ", slug="x").full_clean()
-    assert error.value.message_dict["exit_reason"] == ["Record why the company exited."]
+    assert error.value.message_dict["exit_reason_en"] == ["Record why the company exited."]
 
 
 def test_exit_before_residence_is_refused():

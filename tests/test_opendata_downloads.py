@@ -30,11 +30,14 @@ COLUMNS = {
         "website", "declared_investment", "declared_investment_reported_on",
         "declared_investment_source", "realised_investment", "realised_investment_reported_on",
         "realised_investment_source", "direct_jobs", "direct_jobs_reported_on",
-        "direct_jobs_source", "updated_at",
+        "direct_jobs_source", "updated_at", "exit_reason_ru", "exit_reason_zh_hans",
+        "declared_investment_source_ru", "declared_investment_source_zh_hans",
+        "realised_investment_source_ru", "realised_investment_source_zh_hans",
+        "direct_jobs_source_ru", "direct_jobs_source_zh_hans",
     ],
     "reports": [
         "company", "reported_on", "declared_investment", "realised_investment", "direct_jobs",
-        "source",
+        "source", "source_ru", "source_zh_hans",
     ],
     "claims": [
         "id", "claimed_on", "date_is_approximate", "speaker_en", "speaker_ru",

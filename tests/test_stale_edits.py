@@ -132,10 +132,11 @@ def test_an_edited_inline_report_that_changed_meanwhile_is_refused(editor_client
     report = company.reports.get()
     mine = editor_client.get(change_url(company))
     theirs = alice.get(change_url(report))
-    alice.post(change_url(report), form_data(theirs, source="Letter of 2021-01-15"))
+    alice.post(change_url(report), form_data(theirs, source_en="Letter of 2021-01-15"))
 
     response = editor_client.post(
-        change_url(company), form_data(mine, **{"reports-0-source": "Annual report (corrected)"})
+        change_url(company),
+        form_data(mine, **{"reports-0-source_en": "Annual report (corrected)"}),
     )
 
     assert response.status_code == 200
@@ -151,7 +152,7 @@ def test_inline_rows_posted_as_loaded_do_not_put_back_old_values(editor_client, 
     report = company.reports.get()
     mine = editor_client.get(change_url(company))
     theirs = alice.get(change_url(report))
-    alice.post(change_url(report), form_data(theirs, source="Letter of 2021-01-15"))
+    alice.post(change_url(report), form_data(theirs, source_en="Letter of 2021-01-15"))
     before = register_dump()
 
     response = editor_client.post(change_url(company), form_data(mine, legal_name="Mine LLC"))
@@ -168,7 +169,7 @@ def test_deleting_an_inline_report_that_changed_meanwhile_is_refused(
     report = company.reports.get()
     mine = editor_client.get(change_url(company))
     theirs = alice.get(change_url(report))
-    alice.post(change_url(report), form_data(theirs, source="Letter of 2021-01-15"))
+    alice.post(change_url(report), form_data(theirs, source_en="Letter of 2021-01-15"))
 
     response = editor_client.post(
         change_url(company), form_data(mine, **{"reports-0-DELETE": "on"})

@@ -48,8 +48,10 @@ def through_the_admin(editor_client):
     url = f"/admin/companies/company/{Company.objects.get(slug=SLUG).pk}/change/"
     page = editor_client.get(url)
     formset = page.context["inline_admin_formsets"][0].formset
+    # The admin's inline has a source per language; `source` is the English one.
     new = {
-        f"{formset.prefix}-{formset.initial_form_count()}-{k}": v for k, v in NEW_REPORT.items()
+        f"{formset.prefix}-{formset.initial_form_count()}-{'source_en' if k == 'source' else k}": v
+        for k, v in NEW_REPORT.items()
     }
     response = editor_client.post(url, form_data(page, **new))
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from modeltranslation.utils import build_localized_fieldname
 
 
 def figure_display(value) -> str:
@@ -26,6 +27,9 @@ def figure_cell(company, figure: str, *, with_source: bool = False) -> str:
     day = getattr(company, f"{figure}_reported_on")
     reported = gettext("reported %(day)s") % {"day": day.isoformat()} if day else ""
     if with_source:
-        source = getattr(company, f"{figure}_source") or ""
+        # In the editor's language where the report has a translation (no column for
+        # English: `<figure>_source` is the English one).
+        local = build_localized_fieldname(f"{figure}_source", get_language())
+        source = getattr(company, local, None) or getattr(company, f"{figure}_source") or ""
         reported = format_html("{} · {}", reported, source) if source else reported
     return format_html('{}<span class="figure-day">{}</span>', figure_display(value), reported)

@@ -18,6 +18,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from companies.blank import is_blank
 from companies.resources import CHANGE_REASON_MAX
+from companies.validators import mirrors
 
 from .formatting import figure_display
 from .versioning import register_transaction, stale_delete_refusal
@@ -29,8 +30,13 @@ class ReadableHistory(HistoricalRecordContextHelper):
     with separators, "—" for nothing."""
 
     def context_for_delta_changes(self, delta):
-        # Empty text and None mean the same thing: not a change worth showing.
-        changes = [c for c in delta.changes if not (is_blank(c.old) and is_blank(c.new))]
+        # Empty text and None mean the same thing: not a change worth showing; a
+        # translated field's own column repeats a translation, which is shown.
+        changes = [
+            c
+            for c in delta.changes
+            if not (is_blank(c.old) and is_blank(c.new)) and c.field not in mirrors(self.model)
+        ]
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
     def prepare_delta_change_value(self, change, value):

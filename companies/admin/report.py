@@ -7,6 +7,7 @@ from django.contrib.admin import helpers
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from companies.models import Report
 from companies.resources import ReportResource
@@ -21,6 +22,8 @@ AMOUNTS = {models.DecimalField: {"form_class": AmountField}}
 
 
 class ReportInline(admin.TabularInline):
+    # A column per language of the source: modeltranslation's tabs, made for Django's own
+    # table, would hide the English column's header in this one (edit_inline/tabular.html).
     model = Report
     form = InlineVersionedForm
     formset = VersionedInlineFormSet
@@ -31,14 +34,16 @@ class ReportInline(admin.TabularInline):
         "declared_investment",
         "realised_investment",
         "direct_jobs",
-        "source",
+        "source_en",
+        "source_ru",
+        "source_zh_hans",
         "loaded_version",
     )
     ordering = ("-reported_on",)
 
 
 @admin.register(Report)
-class ReportAdmin(RegisterImportExport, RegisterHistoryAdmin):
+class ReportAdmin(RegisterImportExport, RegisterHistoryAdmin, TabbedTranslationAdmin):
     revert_note = _(
         "The company's figures follow its reports: reverting this report changes them too."
     )

@@ -28,8 +28,9 @@ class PreconditionFailed(exceptions.APIException):
 def exception_handler(exc, context):
     """DRF's handler, plus the domain's errors: a refused write answers 400 naming the
     fields, a stale one 412, a clash that only the database saw 409."""
+    write_serializer = getattr(context.get("view"), "write_serializer_class", None)
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(detail=validation_detail(exc))
+        exc = exceptions.ValidationError(detail=validation_detail(exc, write_serializer))
     elif isinstance(exc, exceptions.ParseError):
         # A body that is not JSON is bad input like any other: a 400 in the same shape.
         exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [exc.detail]})
@@ -37,7 +38,7 @@ def exception_handler(exc, context):
         set_rollback()
         body = {
             "detail": str(exc),
-            "changed_fields": exc.changed_fields,
+            "changed_fields": [api_names(write_serializer).get(f, f) for f in exc.changed_fields],
             "version": exc.record.version,
         }
         return Response(body, status=status.HTTP_412_PRECONDITION_FAILED)
@@ -48,13 +49,27 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def validation_detail(error: DjangoValidationError) -> dict:
+def validation_detail(error: DjangoValidationError, write_serializer=None) -> dict:
     """A model's ValidationError as `{field: [messages]}` (DRF's as_serializer_error), with
-    Django's key for errors of no single field named as DRF names it."""
+    Django's key for errors of no single field named as DRF names it, and a model field
+    that `write_serializer` writes under another name (`exit_reason` for exit_reason_en)
+    named as the API names it."""
     detail = as_serializer_error(error)
     if NON_FIELD_ERRORS in detail:
         detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-    return detail
+    names = api_names(write_serializer)
+    return {names.get(key, key): messages for key, messages in detail.items()}
+
+
+def api_names(write_serializer) -> dict[str, str]:
+    """The model fields that `write_serializer` writes under another name, with that name."""
+    if write_serializer is None:
+        return {}
+    return {
+        field.source: name
+        for name, field in write_serializer().fields.items()
+        if field.source != name
+    }
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -40,7 +40,7 @@ CSV_COLUMNS = {
     "status": "status_as_of",
     "resident_since": "resident_since",
     "exited_on": "exited_on",
-    "exit_reason": "exit_reason",
+    "exit_reason": "exit_reason_text",
     "description": "description_text",
     "website": "website",
     "declared_investment": "declared_investment_as_of",

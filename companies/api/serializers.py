@@ -13,6 +13,8 @@ from functools import cached_property, lru_cache
 from operator import itemgetter
 
 from django.contrib.auth import authenticate
+from django.db.models import TextField, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -187,7 +189,9 @@ class CompanySerializer(RowSerializer):
     )
     resident_since = serializers.DateField(allow_null=True)
     exited_on = serializers.DateField(allow_null=True)
-    exit_reason = serializers.CharField()
+    exit_reason = serializers.CharField(
+        source="exit_reason_text", help_text="In the response's language."
+    )
     description = serializers.CharField(
         source="description_text", help_text="In the response's language."
     )
@@ -229,7 +233,7 @@ class CompanySerializer(RowSerializer):
     # selectors.companies_with_figures_as_of.
     COLUMNS = (
         "slug", "name", "legal_name", "country", "sector__slug", "status_as_of",
-        "resident_since", "exited_on", "exit_reason", "website",
+        "resident_since", "exited_on", "website",
         *(f"{figure}_as_of{suffix}" for figure in selectors.FIGURES
           for suffix in ("", "_reported_on", "_source")),
         "is_published", "version", "created_at", "updated_at",
@@ -241,6 +245,10 @@ class CompanySerializer(RowSerializer):
         return {
             "sector_name": selectors.localised("sector__name"),
             "description_text": selectors.localised("description"),
+            # A string, as before it was translated: "" for a company that did not exit.
+            "exit_reason_text": Coalesce(
+                selectors.localised("exit_reason"), Value(""), output_field=TextField()
+            ),
         }
 
     @cached_property
@@ -304,13 +312,21 @@ class CompanyWriteSerializer(StrictModelSerializer):
     """A company as an editor creates or changes it; figures come from its reports."""
 
     sector = SectorField(slug_field="slug", queryset=Sector.objects.all())
+    # In English, as its translations fall back to it.
+    exit_reason = serializers.CharField(
+        source="exit_reason_en",
+        required=False,
+        allow_blank=True,
+        style={"base_template": "textarea.html"},
+    )
 
     class Meta:
         model = Company
         fields = [
             "name", "slug", "legal_name", "country", "sector", "status", "resident_since",
             "exited_on", "exit_reason", "description_en", "description_ru",
-            "description_zh_hans", "website", "is_published",
+            "description_zh_hans", "website", "is_published", "exit_reason_ru",
+            "exit_reason_zh_hans",
         ]  # fmt: skip
         extra_kwargs = {"slug": {"required": False}}
 
@@ -340,11 +356,16 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportWriteSerializer(StrictModelSerializer):
     """A report as an editor creates or changes it (USD, headcount; at least one figure)."""
 
+    # In English, as its translations fall back to it.
+    source = serializers.CharField(
+        source="source_en", max_length=500, help_text=Report._meta.get_field("source").help_text
+    )
+
     class Meta:
         model = Report
         fields = [
             "reported_on", "declared_investment", "realised_investment", "direct_jobs",
-            "source",
+            "source", "source_ru", "source_zh_hans",
         ]  # fmt: skip
 
     def validate_reported_on(self, value):

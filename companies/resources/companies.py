@@ -1,6 +1,7 @@
 """The companies sheet: a company per row, matched by slug."""
 
 from django.utils.translation import gettext_lazy
+from import_export import fields
 
 from ..models import Company, Sector
 from .base import RegisterResource
@@ -13,12 +14,16 @@ from .widgets import (
     column,
 )
 
+# The exit reason beside its English column: optional in a sheet, last in an export.
+TRANSLATIONS = ("exit_reason_ru", "exit_reason_zh_hans")
+
 
 class CompanyResource(RegisterResource):
     """Companies, matched by slug; an empty slug creates a company whose slug is made
-    from its name."""
+    from its name. The exit reason is in English; optionally its translations."""
 
     key_description = gettext_lazy("slug")
+    optional_columns = TRANSLATIONS
 
     slug = column("slug", TextWidget())
     name = column("name", NameWidget())
@@ -28,12 +33,16 @@ class CompanyResource(RegisterResource):
     status = column("status", TextWidget())
     resident_since = column("resident_since", DateWidget())
     exited_on = column("exited_on", DateWidget())
-    exit_reason = column("exit_reason", TextWidget())
+    exit_reason = fields.Field(
+        attribute="exit_reason_en", column_name="exit_reason", widget=TextWidget()
+    )
     description_en = column("description_en", TextWidget(null=True))
     description_ru = column("description_ru", TextWidget(null=True))
     description_zh_hans = column("description_zh_hans", TextWidget(null=True))
     website = column("website", TextWidget())
     is_published = column("is_published", BooleanWidget())
+    exit_reason_ru = column("exit_reason_ru", TextWidget(null=True))
+    exit_reason_zh_hans = column("exit_reason_zh_hans", TextWidget(null=True))
 
     class Meta:
         model = Company
@@ -53,6 +62,7 @@ class CompanyResource(RegisterResource):
             "description_zh_hans",
             "website",
             "is_published",
+            *TRANSLATIONS,
         )
         import_id_fields = ("slug",)
         clean_model_instances = True

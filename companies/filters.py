@@ -348,7 +348,9 @@ class CompanyFilter(django_filters.FilterSet):
             sectors=tuple(sector.pk for sector in data.get("sector") or ()),
             statuses=tuple(data.get("status") or ()),
         )
-        given = {name for name, value in data.items() if not is_blank(value)} - {"ordering"}
+        # The day is `day`; the order does not change a total.
+        given = {name for name, value in data.items() if not is_blank(value)}
+        given -= {"as_of", "ordering"}
         if given <= LEDGER_FILTERS:
             return {"among": among}
         companies = self.queryset

@@ -399,6 +399,28 @@ def test_figures_with_a_country_filter_equal_the_reference_for_those_companies(
 
 
 @pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"as_of": "2020-01-31"}, {"as_of": "2019-06-30", "country": "BY"},
+     {"as_of": "2020-01-31", "status": "resident", "sector": "electronics"}],
+)  # fmt: skip
+def test_figures_as_of_any_day_by_country_sector_and_status_come_from_the_ledger(
+    api, three_residents_and_a_draft, url, query
+):
+    """Their cost does not grow with the register: no query reads the reports, as one
+    does for a past day with a search."""
+
+    def reports_read(query: dict) -> bool:
+        with CaptureQueriesContext(connection) as context:
+            assert api.get(url, query).status_code == 200
+        return any("companies_report" in q["sql"] for q in context.captured_queries)
+
+    assert not reports_read(query)
+    if "as_of" in query:
+        assert reports_read({**query, "q": "a"})
+
+
+@pytest.mark.parametrize("url", [STATS, YEARS, COUNTRIES, SECTORS])
 def test_a_bad_filter_answers_400_naming_it(api, three_residents_and_a_draft, url):
     response = api.get(url, {"country": "XX"})
     assert response.status_code == 400

@@ -222,6 +222,34 @@ def test_a_number_in_another_notation_is_a_400_naming_the_field(editor_api, exis
     assert register_dump() == before
 
 
+@pytest.mark.parametrize(
+    "field",
+    ["name", "slug", "legal_name", "exit_reason", "exit_reason_ru", "description_zh_hans",
+     "website"],
+)  # fmt: skip
+@pytest.mark.parametrize("number", ["7", "7.5"])
+def test_a_number_where_text_belongs_is_a_400_naming_the_field(
+    editor_api, existing, field, number
+):
+    before = register_dump()
+    response = editor_api.patch(
+        f"{LIST}neman/", f'{{"{field}": {number}}}', content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [field]
+    assert register_dump() == before
+
+
+@pytest.mark.parametrize("field", ["source", "source_ru"])
+def test_a_number_as_a_reports_source_is_a_400_naming_it(editor_api, existing, field):
+    before = register_dump()
+    body = {"reported_on": "2021-12-31", "direct_jobs": 5, "source": "AR", field: 7}
+    response = editor_api.post(f"{LIST}neman/reports/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [field]
+    assert register_dump() == before
+
+
 @pytest.mark.parametrize("cell", ["1_000", "1e5", "\uff11\uff12\uff13", "1,000"])
 @pytest.mark.parametrize("column", ["direct_jobs", "declared_investment"])
 @pytest.mark.parametrize("name", ["reports.csv", "reports.xlsx"])

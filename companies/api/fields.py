@@ -1,9 +1,9 @@
 """Serializer fields that read request bodies strictly: nothing is silently coerced.
 
 DRF's own fields accept `"7"` for a number, `1e5` and `"1_000"` for amounts, Arabic-Indic
-and full-width digits, `"yes"` for true and `20210630` for a day. These refuse them with
-a message naming the field; StrictModelSerializer uses them for every model field and
-refuses a body field the endpoint does not take.
+and full-width digits, `"yes"` for true, `20210630` for a day and `7` for a text. These
+refuse them with a message naming the field; StrictModelSerializer uses them for every
+model field and refuses a body field the endpoint does not take.
 """
 
 from collections.abc import Mapping
@@ -70,6 +70,28 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictTextMixin:
+    """Text written as a JSON string: not `7` or `7.5`, which DRF's text fields turn into
+    "7" and "7.5"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictTextMixin, serializers.CharField):
+    pass
+
+
+class StrictSlugField(StrictTextMixin, serializers.SlugField):
+    pass
+
+
+class StrictURLField(StrictTextMixin, serializers.URLField):
+    pass
+
+
 class SectorField(serializers.SlugRelatedField):
     """A sector named by its slug; text that cannot be a slug is refused before any query."""
 
@@ -106,6 +128,10 @@ class StrictModelSerializer(KnownFieldsMixin, serializers.ModelSerializer):
         models.DecimalField: StrictDecimalField,
         models.DateField: StrictDateField,
         models.BooleanField: StrictBooleanField,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
     }
 
 

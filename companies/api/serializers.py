@@ -28,7 +28,7 @@ from rest_framework import exceptions, serializers
 from companies import selectors
 from companies.models import Claim, Company, CompanyRemoval, Report, Sector
 
-from .fields import SectorField, StrictModelSerializer, StrictSerializer
+from .fields import SectorField, StrictCharField, StrictModelSerializer, StrictSerializer
 
 # --- Reading rows ---------------------------------------------------------------------
 
@@ -313,7 +313,7 @@ class CompanyWriteSerializer(StrictModelSerializer):
 
     sector = SectorField(slug_field="slug", queryset=Sector.objects.all())
     # In English, as its translations fall back to it.
-    exit_reason = serializers.CharField(
+    exit_reason = StrictCharField(
         source="exit_reason_en",
         required=False,
         allow_blank=True,
@@ -357,7 +357,7 @@ class ReportWriteSerializer(StrictModelSerializer):
     """A report as an editor creates or changes it (USD, headcount; at least one figure)."""
 
     # In English, as its translations fall back to it.
-    source = serializers.CharField(
+    source = StrictCharField(
         source="source_en", max_length=500, help_text=Report._meta.get_field("source").help_text
     )
 
@@ -529,8 +529,8 @@ class LoginSerializer(StrictSerializer):
     """A username and password."""
 
     # No user name is longer than the column; a failed login records the name given.
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(
         max_length=1024, style={"input_type": "password"}, trim_whitespace=False
     )
 

@@ -223,7 +223,7 @@ def main() -> int:
         token = manage(env, "api_token", "cluster-editor").strip()
         replica = replica_of(primary, REPLICA_PORT)
         stack.callback(replica.destroy)
-        env["DATABASE_REPLICA_URL"] = f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/park"
+        env["DATABASE_REPLICA_URL"] = f"postgres://postgres@127.0.0.1:{replica.port}/park"
         cache = RedisServer(REDIS_PORT)
         stack.callback(cache.stop)
         cache.start()
@@ -237,11 +237,11 @@ def main() -> int:
         setup_seconds = round(time.monotonic() - started_run, 1)
 
         load = Load(options.readers, token, sector)
-        replica_before = transactions(REPLICA_PORT)
+        replica_before = transactions(replica.port)
         load_started = time.monotonic()
         load.start()
         time.sleep(phase)
-        replica_during = transactions(REPLICA_PORT)
+        replica_during = transactions(replica.port)
 
         # 1. An app instance killed outright, then started again.
         victim = apps[APP_PORTS[1]]
@@ -263,11 +263,11 @@ def main() -> int:
         time.sleep(phase)
         events["replica_back"] = time.monotonic()
         replica.start()
-        before = transactions(REPLICA_PORT) or 0
+        before = transactions(replica.port) or 0
         recovery["stop_replica"] = None
         while time.monotonic() - events["replica_back"] < 30:
             time.sleep(0.5)
-            if (transactions(REPLICA_PORT) or 0) > before + 20:
+            if (transactions(replica.port) or 0) > before + 20:
                 recovery["stop_replica"] = round(time.monotonic() - events["replica_back"], 2)
                 break
 

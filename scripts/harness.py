@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,16 +25,29 @@ PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 SECRET = "fault-scripts-" + "x" * 50
 
 
+def port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def free_port() -> int:
+    """A loopback port that nothing listens on now (the kernel picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def as_postgres(args: list[str]) -> list[str]:
     """initdb and pg_ctl refuse to run as root: run them as the postgres user then."""
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
 class PrivatePostgres:
-    """A PostgreSQL 15 server in a temporary folder, on `port`, trust auth."""
+    """A PostgreSQL 15 server in a temporary folder, on `port` (or on a free port when
+    something else already listens there), trust auth."""
 
     def __init__(self, port: int):
-        self.port = port
+        self.port = free_port() if port_taken(port) else port
         self.folder = Path(tempfile.mkdtemp(prefix="park-pg-"))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
@@ -42,12 +56,19 @@ class PrivatePostgres:
         self.url = f"postgres://postgres@127.0.0.1:{port}/park"
 
     def pg_ctl(self, *args: str) -> None:
-        subprocess.run(
+        done = subprocess.run(
             as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
                          "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1",
                          "-w", *args]),
-            check=True, capture_output=True,
+            capture_output=True, text=True, check=False,
         )  # fmt: skip
+        if done.returncode:
+            # The server's own log says why (a port, shared memory, permissions).
+            log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+            raise RuntimeError(
+                f"pg_ctl {args[0]} on port {self.port} failed ({done.returncode}):\n"
+                f"{done.stdout}{done.stderr}\n--- {self.log} ---\n{log}"
+            )
 
     def start(self) -> None:
         if not self.data.exists():
@@ -72,8 +93,13 @@ class PrivatePostgres:
         self.pg_ctl("restart", "-m", "fast")
 
     def destroy(self) -> None:
-        with suppress(subprocess.CalledProcessError):
+        try:
             self.stop()
+        except RuntimeError:
+            # A server that will not stop must not outlive its folder and hold the port.
+            with suppress(OSError, ValueError):
+                pid = int((self.data / "postmaster.pid").read_text().split()[0])
+                os.kill(pid, signal.SIGQUIT)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

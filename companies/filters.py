@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import IContains
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.fields import ModelMultipleChoiceField, MultipleChoiceField
@@ -370,6 +371,11 @@ class CompanyFilter(django_filters.FilterSet):
     # search that narrows, and for a day with few companies resident by then.
     matched_first: bool = False
 
+    def get_form_class(self):
+        # The same class for every request in a language (its choices are translated):
+        # django-filter builds it anew for each FilterSet.
+        return _form_class(type(self), get_language())
+
     def filter_queryset(self, queryset):
         self.day = self.form.cleaned_data.get("as_of")
         self.matched_first = search_narrows(self.form.cleaned_data.get("q"))
@@ -385,6 +391,11 @@ class CompanyFilter(django_filters.FilterSet):
         in SearchText, whose trigram index holds the country too. One filter for all the
         words (at most params.MAX_WORDS): a .filter() per word clones the queryset."""
         return queryset.filter(*(IContains(SearchText(), word) for word in value.split()))
+
+
+@cache
+def _form_class(filterset_class: type[CompanyFilter], language: str) -> type[forms.Form]:
+    return super(CompanyFilter, filterset_class()).get_form_class()
 
 
 def register_as_of(companies: QuerySet, *, day: date) -> tuple[QuerySet, bool]:

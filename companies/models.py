@@ -159,9 +159,11 @@ class CompanyQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Every company for those who may see drafts (drafts_visible), else the published."""
-        if drafts_visible(user):
-            return self.all()
-        return self.published()
+        return self.visible(drafts=drafts_visible(user))
+
+    def visible(self, *, drafts: bool):
+        """Every company if `drafts`, else the published."""
+        return self.all() if drafts else self.published()
 
     def resident_on(self, day: date):
         """Companies that were residents on `day`: registered on or before it, not yet exited."""

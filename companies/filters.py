@@ -152,6 +152,14 @@ def sort_expression(field_name: str, *, as_of: bool = False, matched_first: bool
     return Coalesce(expression, expression) if matched_first else expression
 
 
+def tie_breaker(ordering: str) -> str:
+    """How companies that sort alike by `ordering` (a public name, optionally with a
+    leading -) are ordered: by primary key in the same direction, so that pages never
+    overlap and an index on (field, id) yields the order either way without sorting ties.
+    The list's sort and its keyset pages both follow it."""
+    return "-pk" if ordering.startswith("-") else "pk"
+
+
 class CompanyOrderingFilter(django_filters.OrderingFilter):
     """Sorts with missing figures last whatever the direction, and the primary key as a
     tie-breaker so that pages never overlap."""
@@ -174,9 +182,7 @@ class CompanyOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
-        # The tie-breaker follows the last field's direction, so that an index on
-        # (field, id) yields the order in either direction without sorting ties.
-        return qs.order_by(*ordering, "-pk" if value[-1].startswith("-") else "pk")
+        return qs.order_by(*ordering, tie_breaker(value[-1]))
 
 
 class WholeNumberRangeField(django_filters.fields.RangeField):

@@ -73,6 +73,23 @@ PROVENANCE = ("", "_reported_on", "_source")
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
+def version_field() -> models.PositiveIntegerField:
+    """The version of a record (Versioned): ETags and If-Match name it."""
+    return models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
+    )
+
+
+class Versioned:
+    """Model mixin: every save of a stored record raises its `version` (version_field),
+    so that a stale edit, from the admin or the API, is refused."""
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
 class UniqueNameKey:
     """Model mixin for a unique `name_key` (text.NameKeyField): its check is reported on
     the name that people edit, as `name_taken_message` (a form never shows the key, and
@@ -104,7 +121,7 @@ class UniqueNameKey:
 SECTOR_NAME_TAKEN = _("A sector with this name already exists.")
 
 
-class Sector(UniqueNameKey, models.Model):
+class Sector(Versioned, UniqueNameKey, models.Model):
     """One of the park's priority areas (electronics, logistics, biomedicine, ...).
 
     Its name is translated, and its history recorded, in translation.py."""
@@ -118,9 +135,7 @@ class Sector(UniqueNameKey, models.Model):
         of="name_en",
         help_text=_("The English name normalised and case-folded: no two sectors share it."),
     )
-    version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
-    )
+    version = version_field()
 
     class Meta:
         verbose_name = _("sector")
@@ -136,11 +151,6 @@ class Sector(UniqueNameKey, models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("companies:sector-detail", kwargs={"slug": self.slug})
@@ -179,7 +189,7 @@ def _source_copy(verbose_name) -> models.CharField:
     return models.CharField(verbose_name, max_length=500, null=True, blank=True, editable=False)
 
 
-class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
+class Company(Versioned, UniqueNameKey, ConstraintsCheckedInPython, models.Model):
     """A resident of the park, an applicant for residence, or a former resident.
 
     Its current figures (as of today) are derived from its reports and kept here with
@@ -246,9 +256,7 @@ class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
-    version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
-    )
+    version = version_field()
 
     # Current figures, derived from the reports by services.company_refresh_figures.
     declared_investment = models.DecimalField(
@@ -380,8 +388,6 @@ class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        if not self._state.adding:
-            self.version += 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -406,7 +412,7 @@ class Company(UniqueNameKey, ConstraintsCheckedInPython, models.Model):
         return slug
 
 
-class Report(ConstraintsCheckedInPython, models.Model):
+class Report(Versioned, ConstraintsCheckedInPython, models.Model):
     """Figures that a company reported as of a date; any figure may be missing.
 
     Its source is translated, and its history recorded, in translation.py."""
@@ -444,7 +450,7 @@ class Report(ConstraintsCheckedInPython, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = version_field()
 
     class Meta:
         verbose_name = _("report")
@@ -474,11 +480,6 @@ class Report(ConstraintsCheckedInPython, models.Model):
 
     def __str__(self):
         return f"{self.company} @ {self.reported_on:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
 
 
 class CompanyRemoval(models.Model):
@@ -511,7 +512,7 @@ class CompanyRemoval(models.Model):
         return f"{self.slug} {self.reason} {self.removed_at:%Y-%m-%d %H:%M}"
 
 
-class Claim(ConstraintsCheckedInPython, models.Model):
+class Claim(Versioned, ConstraintsCheckedInPython, models.Model):
     """A headline statement published about the park, checked against the register.
 
     Its statement, speaker and source are translated, and its history recorded, in
@@ -587,9 +588,7 @@ class Claim(ConstraintsCheckedInPython, models.Model):
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("version"), default=1, editable=False, help_text=_("Raised by every change.")
-    )
+    version = version_field()
 
     class Meta:
         verbose_name = _("claim")
@@ -618,11 +617,6 @@ class Claim(ConstraintsCheckedInPython, models.Model):
 
     def __str__(self):
         return f"{self.claimed_on:%Y-%m-%d}: {self.speaker}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
 
 
 class ImportRecord(models.Model):

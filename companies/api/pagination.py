@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from companies import params
-from companies.filters import DEFAULT_ORDERING, ORDERINGS, sort_expression
+from companies.filters import DEFAULT_ORDERING, ORDERINGS, sort_expression, tie_breaker
 from companies.models import Company
 
 DEFAULT_PAGE_SIZE = 50
@@ -80,8 +80,7 @@ class Keyset:
         # The rows carry their figures as of the day asked (`<figure>_as_of`).
         self.expression = sort_expression(self.field_name, as_of=True, matched_first=matched_first)
         self.after = self._decode(request.query_params.get("cursor"))
-        # Ties go by primary key in the same direction, as CompanyOrderingFilter orders them.
-        self.pk_order = "-pk" if self.descending else "pk"
+        self.pk_order = tie_breaker(self.ordering)
         self.pk_after = "pk__lt" if self.descending else "pk__gt"
 
     def page(self, request, queryset: QuerySet, *, columns: list[str], size: int) -> Page:

@@ -495,6 +495,16 @@ def test_editor_sees_drafts_in_lists_and_details(editor_api, four_companies_and_
     assert editor_api.get(LIST, {"page": 1}).json()["count"] == 5
 
 
+def test_a_detail_read_by_an_editor_and_then_by_anyone_keeps_each_to_their_own(
+    api, editor_api, four_companies_and_a_draft
+):
+    # The detail's rows are built once per process for each visibility (todays_rows).
+    for _ in range(2):
+        assert editor_api.get(f"{LIST}drafty/").status_code == 200
+        assert api.get(f"{LIST}drafty/").status_code == 404
+        assert api.get(f"{LIST}alpha/").json()["is_published"] is True
+
+
 # --- Conditional requests ------------------------------------------------------------
 
 

@@ -89,16 +89,21 @@ def company_or_404(companies, slug: str) -> Company:
     return company
 
 
-@lru_cache(maxsize=16)
-def todays_rows(language: str, drafts: bool):
-    """Today's register as CompanySerializer's rows, in `language`, drafts or not: built
-    once per process and choice, since building this query cost as much as running it
-    (bench/CHANGES.md). Each read filters a copy; this one is never run."""
+def register_rows(*, drafts: bool, day: date):
+    """The register as of `day`, with drafts or without, as CompanySerializer's rows."""
     registered = selectors.companies_registered_as_of(
-        companies=Company.objects.visible(drafts=drafts),
-        day=timezone.localdate(),  # any day from today on gives the same query
+        companies=Company.objects.visible(drafts=drafts), day=day
     )
     return CompanySerializer.rows(registered)
+
+
+@lru_cache(maxsize=16)
+def todays_rows(language: str, drafts: bool):
+    """Today's register_rows, built once per process for each choice of drafts and of
+    `language` (the one active, whose translated columns the rows read): building this
+    query cost as much as running it (bench/CHANGES.md). Each read filters a copy; this
+    one is never run."""
+    return register_rows(drafts=drafts, day=timezone.localdate())  # any day from today on
 
 
 @extend_schema_view(
@@ -192,10 +197,7 @@ class CompanyViewSet(ExportMixin, ListMixin, RetrieveMixin, ServiceWritesMixin, 
         drafts = drafts_visible(self.request.user)
         if day >= timezone.localdate():
             return todays_rows(get_language(), drafts)
-        registered = selectors.companies_registered_as_of(
-            companies=Company.objects.visible(drafts=drafts), day=day
-        )
-        return CompanySerializer.rows(registered)
+        return register_rows(drafts=drafts, day=day)
 
     def version_of(self, row: dict) -> int:
         return row["version"]
